@@ -1,0 +1,89 @@
+import type { Command } from 'commander'
+import { loadConfig, type Config } from '../config.ts'
+import { connect, type DbHandle } from '../db/connect.ts'
+import { migrateToLatest } from '../db/migrate.ts'
+import { ensureDemoOrganisation } from '../domain/demo/seed.ts'
+import { refreshStaleScores } from '../domain/trust/refresh.ts'
+import type { Db } from '../db/connect.ts'
+import { buildApp } from '../http/app.ts'
+
+// Scores decay with time even when nobody writes: once an hour, recompute those older than a day.
+const DECAY_REFRESH_MS = 3_600_000
+
+/** Keep stored scores current with the calendar; any number of processes may do this safely. */
+export function startDecayRefresh(db: Db, log: (msg: string) => void): () => void {
+  let isRunning = false
+  const tick = async () => {
+    if (isRunning) return
+    isRunning = true
+    try {
+      let total = 0
+      let refreshed: number
+      do {
+        refreshed = await refreshStaleScores(db, new Date())
+        total += refreshed
+      } while (refreshed > 0)
+      if (total > 0) log(`trust: refreshed ${total} stale scores`)
+    } catch (err) {
+      log(`trust: refresh failed: ${(err as Error).message}`)
+    } finally {
+      isRunning = false
+    }
+  }
+  const timer = setInterval(() => void tick(), DECAY_REFRESH_MS)
+  timer.unref()
+  void tick()
+  return () => clearInterval(timer)
+}
+
+/** Open the configured database and bring it to the latest migration. */
+export async function openDatabase(config: Config): Promise<DbHandle> {
+  const handle = await connect({ databaseUrl: config.databaseUrl, dataDir: config.dataDir })
+  try {
+    await migrateToLatest(handle.db)
+  } catch (err) {
+    await handle.close()
+    throw err
+  }
+  return handle
+}
+
+export function registerServe(program: Command) {
+  program
+    .command('serve', { isDefault: true })
+    .description('Start the web app and API (migrates the database and creates the demo organisation on first start)')
+    .option('--no-demo', 'do not create the demo organisation on an empty database')
+    .action(async (opts: { demo: boolean }) => {
+      const config = loadConfig()
+      const handle = await openDatabase(config)
+      const demo = opts.demo ? await ensureDemoOrganisation(handle.db) : undefined
+      const app = await buildApp({ config, db: handle.db })
+      const stopRefresh = startDecayRefresh(handle.db, (msg) => app.log.info(msg))
+      let isClosing = false
+      const shutdown = async (signal: string) => {
+        if (isClosing) return
+        isClosing = true
+        app.log.info({ signal }, 'shutting down')
+        stopRefresh()
+        await app.close()
+        await handle.close()
+        process.exit(0)
+      }
+      process.on('SIGINT', () => void shutdown('SIGINT'))
+      process.on('SIGTERM', () => void shutdown('SIGTERM'))
+      await app.listen({ port: config.port, host: config.host })
+      const where = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${config.dataDir}`
+      console.log(`\nTend is running at ${config.publicUrl}  (database: ${where})`)
+      console.log(`API docs: ${config.publicUrl}/api/docs`)
+      if (demo) console.log(`Demo login: ${demo.email} / ${demo.password}${demo.isNew ? '  (demo organisation created)' : ''}`)
+    })
+
+  program
+    .command('migrate')
+    .description('Apply pending database migrations and exit')
+    .action(async () => {
+      const handle = await openDatabase(loadConfig())
+      await handle.close()
+      console.log('Database is up to date.')
+    })
+}

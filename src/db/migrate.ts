@@ -1,0 +1,23 @@
+import { Migrator, type Migration, type MigrationProvider } from 'kysely/migration'
+import type { Db } from './connect.ts'
+import * as m0001 from './migrations/0001_core.ts'
+import * as m0002 from './migrations/0002_trust.ts'
+
+// Explicit list rather than a folder scan: the same files run from tsx, tests and any bundler.
+const MIGRATIONS: Record<string, Migration> = {
+  '0001_core': m0001,
+  '0002_trust': m0002,
+}
+
+const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS }
+
+/** Run every pending migration; throws with the failing migration's name. */
+export async function migrateToLatest(db: Db): Promise<string[]> {
+  const migrator = new Migrator({ db, provider })
+  const { error, results } = await migrator.migrateToLatest()
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown'
+    throw new Error(`Migration ${failed} failed: ${(error as Error).message}`, { cause: error })
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName)
+}

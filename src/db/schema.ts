@@ -1,0 +1,211 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely'
+
+// Row types of the migrated database, snake_case as in SQL. API objects are camelCase and
+// are mapped from these in each domain's schema.ts.
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>
+type Json = ColumnType<unknown, string, string>
+
+export type OrganisationsTable = {
+  id: Generated<string>
+  name: string
+  slug: string
+  settings: ColumnType<Record<string, unknown>, string | undefined, string>
+  created_at: CreatedAt
+}
+
+export type UsersTable = {
+  id: Generated<string>
+  org_id: string
+  email: string
+  name: string
+  role: string
+  manager_id: string | null
+  password_hash: string | null
+  created_at: CreatedAt
+  updated_at: Timestamp
+  archived_at: Date | null
+}
+
+export type SessionsTable = {
+  id: string
+  org_id: string
+  user_id: string
+  csrf_token: string
+  created_at: CreatedAt
+  expires_at: Date
+}
+
+export type ApiTokensTable = {
+  id: Generated<string>
+  org_id: string
+  user_id: string
+  name: string
+  token_hash: string
+  token_prefix: string
+  created_at: CreatedAt
+  last_used_at: Date | null
+  revoked_at: Date | null
+}
+
+export type InvitationsTable = {
+  id: Generated<string>
+  org_id: string
+  email: string
+  role: string
+  manager_id: string | null
+  token_hash: string
+  invited_by: string | null
+  created_at: CreatedAt
+  expires_at: Date
+  accepted_at: Date | null
+  revoked_at: Date | null
+}
+
+export type AccountsTable = {
+  id: Generated<string>
+  org_id: string
+  name: string
+  domains: ColumnType<string[], string[] | undefined, string[]>
+  tier: ColumnType<string, string | undefined, string>
+  industry: string | null
+  owner_id: string | null
+  status: ColumnType<string, string | undefined, string>
+  notes: string | null
+  created_at: CreatedAt
+  updated_at: Timestamp
+  archived_at: Date | null
+}
+
+export type StakeholdersTable = {
+  id: Generated<string>
+  org_id: string
+  account_id: string | null
+  name: string
+  emails: ColumnType<string[], string[] | undefined, string[]>
+  phones: ColumnType<string[], string[] | undefined, string[]>
+  title: string | null
+  reports_to_id: string | null
+  influence: ColumnType<number, number | undefined, number>
+  attitude: ColumnType<string, string | undefined, string>
+  goals: string | null
+  pains: string | null
+  interests: string | null
+  personal_notes: string | null
+  has_consent: ColumnType<boolean, boolean | undefined, boolean>
+  consent_at: Date | null
+  search_text: ColumnType<string, string | undefined, string>
+  created_at: CreatedAt
+  updated_at: Timestamp
+  archived_at: Date | null
+}
+
+export type RelationshipsTable = {
+  id: Generated<string>
+  org_id: string
+  user_id: string
+  stakeholder_id: string
+  importance: ColumnType<number, number | undefined, number>
+  cadence_days: ColumnType<number, number | undefined, number>
+  target_strength: ColumnType<number, number | undefined, number>
+  private_notes: string | null
+  created_at: CreatedAt
+  updated_at: Timestamp
+  archived_at: Date | null
+}
+
+export type ExperiencesTable = {
+  id: Generated<string>
+  org_id: string
+  occurred_at: Timestamp
+  kind: string
+  valence: number | null
+  direction: ColumnType<string, string | undefined, string>
+  initiator: ColumnType<string, string | undefined, string>
+  depth: ColumnType<string, string | undefined, string>
+  title: string | null
+  notes: string | null
+  source: ColumnType<string, string | undefined, string>
+  external_id: string | null
+  account_id: string | null
+  created_by: string | null
+  created_at: CreatedAt
+  updated_at: Timestamp
+  archived_at: Date | null
+}
+
+export type ExperienceStakeholdersTable = { org_id: string; experience_id: string; stakeholder_id: string }
+export type ExperienceUsersTable = { org_id: string; experience_id: string; user_id: string }
+
+export type AuditLogTable = {
+  id: Generated<number>
+  org_id: string
+  actor_id: string | null
+  action: string
+  entity_type: string
+  entity_id: string | null
+  before: Json | null
+  after: Json | null
+  at: CreatedAt
+}
+
+export type RelationshipScoresTable = {
+  org_id: string
+  relationship_id: string
+  score: number
+  score_28d: number
+  state: string
+  last_meaningful_at: Date | null
+  experience_count: number
+  computed_at: Date
+}
+
+export type StakeholderScoresTable = {
+  org_id: string
+  stakeholder_id: string
+  score: number
+  score_28d: number
+  state: string
+  last_meaningful_at: Date | null
+  cadence_days: number
+  experience_count: number
+  computed_at: Date
+}
+
+export type AccountScoresTable = {
+  org_id: string
+  account_id: string
+  score: number
+  score_28d: number
+  state: string
+  stakeholder_count: number
+  computed_at: Date
+}
+
+export type Database = {
+  organisations: OrganisationsTable
+  users: UsersTable
+  sessions: SessionsTable
+  api_tokens: ApiTokensTable
+  invitations: InvitationsTable
+  accounts: AccountsTable
+  stakeholders: StakeholdersTable
+  relationships: RelationshipsTable
+  experiences: ExperiencesTable
+  experience_stakeholders: ExperienceStakeholdersTable
+  experience_users: ExperienceUsersTable
+  audit_log: AuditLogTable
+  relationship_scores: RelationshipScoresTable
+  stakeholder_scores: StakeholderScoresTable
+  account_scores: AccountScoresTable
+}
+
+export type UserRow = Selectable<UsersTable>
+export type AccountRow = Selectable<AccountsTable>
+export type StakeholderRow = Selectable<StakeholdersTable>
+export type RelationshipRow = Selectable<RelationshipsTable>
+export type ExperienceRow = Selectable<ExperiencesTable>
+export type OrganisationRow = Selectable<OrganisationsTable>
+export type NewAccount = Insertable<AccountsTable>
+export type AccountUpdate = Updateable<AccountsTable>
