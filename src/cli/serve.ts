@@ -1,4 +1,5 @@
 import type { Command } from 'commander'
+import { sql } from 'kysely'
 import { loadConfig, type Config } from '../config.ts'
 import { connect, type DbHandle } from '../db/connect.ts'
 import { migrateToLatest } from '../db/migrate.ts'
@@ -10,13 +11,18 @@ import { buildApp } from '../http/app.ts'
 // Scores decay with time even when nobody writes: once an hour, recompute those older than a day.
 const DECAY_REFRESH_MS = 3_600_000
 
-/** Keep stored scores current with the calendar; any number of processes may do this safely. */
-export function startDecayRefresh(db: Db, log: (msg: string) => void): () => void {
+/**
+ * Keep stored scores current with the calendar; any number of processes may do this safely.
+ * On PGlite, which has no autovacuum daemon, the same hourly tick refreshes the planner's
+ * statistics, without which its plans for the trust queries degrade as data grows.
+ */
+export function startDecayRefresh(db: Db, log: (msg: string) => void, dialect: DbHandle['dialect'] = 'postgres'): () => void {
   let isRunning = false
   const tick = async () => {
     if (isRunning) return
     isRunning = true
     try {
+      if (dialect === 'pglite') await sql`analyze`.execute(db)
       let total = 0
       let refreshed: number
       do {
@@ -41,6 +47,8 @@ export async function openDatabase(config: Config): Promise<DbHandle> {
   const handle = await connect({ databaseUrl: config.databaseUrl, dataDir: config.dataDir })
   try {
     await migrateToLatest(handle.db)
+    // PGlite has no autovacuum: start every session with fresh planner statistics.
+    if (handle.dialect === 'pglite') await sql`analyze`.execute(handle.db)
   } catch (err) {
     await handle.close()
     throw err
@@ -58,7 +66,7 @@ export function registerServe(program: Command) {
       const handle = await openDatabase(config)
       const demo = opts.demo ? await ensureDemoOrganisation(handle.db) : undefined
       const app = await buildApp({ config, db: handle.db })
-      const stopRefresh = startDecayRefresh(handle.db, (msg) => app.log.info(msg))
+      const stopRefresh = startDecayRefresh(handle.db, (msg) => app.log.info(msg), handle.dialect)
       let isClosing = false
       const shutdown = async (signal: string) => {
         if (isClosing) return

@@ -75,6 +75,9 @@ export type ConnectOptions = {
 export async function connect(options: ConnectOptions): Promise<DbHandle> {
   if (options.databaseUrl) {
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 })
+    // An idle pooled connection the server ends (restart, admin command, network) must not crash
+    // the process: the pool drops it and the next query opens a new one.
+    pool.on('error', (err) => console.warn(`database: idle connection closed: ${err.message}`))
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
     return { db, dialect: 'postgres', close: () => db.destroy() }
   }

@@ -85,6 +85,13 @@ describe('HTTP edge', () => {
       assert.ok(res.statusCode >= 400 && res.statusCode < 500, `${res.statusCode}: ${res.body}`)
       assertProblem(res, res.statusCode)
     }
+    const form = await send('name=Acme', 'application/x-www-form-urlencoded')
+    assertProblem(form, 415)
+    assert.equal(form.json().code, 'unsupported_media_type')
+    const [page, anchor] = form.json().type.split('#')
+    const doc = await env.app.inject({ method: 'GET', url: page })
+    assert.equal(doc.statusCode, 200)
+    assert.match(doc.body, new RegExp(`id="${anchor}"><td><code>unsupported_media_type</code></td><td>415<`))
     const big = await send(JSON.stringify({ name: 'x', notes: 'y'.repeat(1_100_000) }), 'application/json')
     assertProblem(big, 413)
   })

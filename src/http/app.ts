@@ -17,7 +17,7 @@ import { trustRoutes } from '../domain/trust/routes.ts'
 import { userRoutes } from '../domain/users/routes.ts'
 import { isGuard } from './guard.ts'
 import type { AppDeps } from './deps.ts'
-import { handleError } from './problem.ts'
+import { handleError, problemTypesPage } from './problem.ts'
 import { registerWebApp } from './static.ts'
 
 export type App = FastifyInstance
@@ -96,6 +96,7 @@ export async function buildApp({ config, db }: AppDeps): Promise<App> {
 
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger())
   app.get('/healthz', { schema: { hide: true } }, async () => ({ ok: true }))
+  app.get('/docs/problems', { schema: { hide: true } }, async (_req, reply) => reply.type('text/html; charset=utf-8').send(problemTypesPage()))
   await registerWebApp(app, { quiet: config.logLevel === 'silent' })
   return app
 }

@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
-import { AppError, ERROR_STATUS, TITLES, fromDatabaseError, type FieldError } from '../lib/errors.ts'
+import { AppError, ERROR_STATUS, TITLES, fromDatabaseError, type ErrorCode, type FieldError } from '../lib/errors.ts'
 
 type AjvError = { instancePath: string; message?: string; keyword: string; params: Record<string, unknown> }
 
@@ -68,8 +68,24 @@ export function handleError(this: unknown, error: FastifyError, req: FastifyRequ
   const status = error.statusCode ?? 500
   if (status === 429) return sendProblem(reply, req, new AppError('rate_limited', error.message))
   if (status === 413) return sendProblem(reply, req, new AppError('payload_too_large', error.message))
+  if (status === 415) return sendProblem(reply, req, new AppError('unsupported_media_type', `${error.message}; send application/json`))
   if (status === 404) return sendProblem(reply, req, new AppError('not_found', error.message))
   if (status >= 400 && status < 500) return sendProblem(reply, req, new AppError('invalid_request', error.message))
   req.log.error({ err: error }, 'unhandled error')
   return sendProblem(reply, req, new AppError('internal', 'Something went wrong on our side; the request id helps us find it'))
+}
+
+const esc = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
+
+/** The page every problem's `type` points to: one anchor per error code. */
+export function problemTypesPage(): string {
+  const rows = (Object.keys(ERROR_STATUS) as ErrorCode[])
+    .map((code) => `<tr id="${code}"><td><code>${code}</code></td><td>${ERROR_STATUS[code]}</td><td>${esc(TITLES[code])}</td></tr>`)
+    .join('\n')
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>Tend API problem types</title><style>body{font:16px/1.5 system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem}td,th{padding:.3rem .8rem;text-align:left;border-bottom:1px solid #ddd}:target{background:#fff5c2}</style></head>
+<body><h1>Tend API problem types</h1><p>Every error of the API is an RFC 9457 <code>application/problem+json</code> document whose <code>type</code> links here. <code>errors</code> lists the fields at fault, each with a JSON <code>pointer</code> into the body or the query/path <code>parameter</code>.</p>
+<table><thead><tr><th>code</th><th>status</th><th>title</th></tr></thead><tbody>
+${rows}
+</tbody></table></body></html>`
 }

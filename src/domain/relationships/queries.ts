@@ -7,15 +7,23 @@ export const RELATIONSHIP_COLUMNS = ['r.id', 'r.org_id', 'r.user_id', 'r.stakeho
 
 export type RelationshipValues = { importance?: number; cadence_days?: number; target_strength?: number; private_notes?: string | null; archived_at?: Date | null }
 
-/** Relationships with their stored trust score (null until first computed). */
+/**
+ * Relationships with the names a screen shows beside them (our person, their stakeholder and
+ * account) and their stored trust score (null until first computed).
+ */
 function withScore(db: Db) {
   return db
     .selectFrom('relationships as r')
+    .innerJoin('users as u', (j) => j.onRef('u.org_id', '=', 'r.org_id').onRef('u.id', '=', 'r.user_id'))
+    .innerJoin('stakeholders as s', (j) => j.onRef('s.org_id', '=', 'r.org_id').onRef('s.id', '=', 'r.stakeholder_id'))
+    .leftJoin('accounts as a', (j) => j.onRef('a.org_id', '=', 's.org_id').onRef('a.id', '=', 's.account_id'))
     .leftJoin('relationship_scores as rs', (j) => j.onRef('rs.org_id', '=', 'r.org_id').onRef('rs.relationship_id', '=', 'r.id'))
     .select(RELATIONSHIP_COLUMNS)
+    .select(['u.name as user_name', 's.name as stakeholder_name', 's.account_id', 'a.name as account_name'])
     .select(['rs.score', 'rs.state', 'rs.last_meaningful_at', 'rs.computed_at as score_computed_at'])
 }
-export type RelationshipWithScoreRow = RelationshipRow & { score: number | null; state: string | null; last_meaningful_at: Date | null; score_computed_at: Date | null }
+export type RelationshipWithScoreRow = RelationshipRow & RelationshipNames & { score: number | null; state: string | null; last_meaningful_at: Date | null; score_computed_at: Date | null }
+export type RelationshipNames = { user_name: string; stakeholder_name: string; account_id: string | null; account_name: string | null }
 
 export function getRelationshipRow(db: Db, orgId: string, id: string) {
   return withScore(db).where('r.org_id', '=', orgId).where('r.id', '=', id).executeTakeFirst()

@@ -32,10 +32,12 @@ describe('relationships API', () => {
   test('a rep creates, reads, updates, archives and restores their own relationship', async () => {
     const { app, db } = env
     const org = await makeOrg(db)
-    const s = await createStakeholder(app, org.rep)
+    const account = (await call(app, org.rep, { method: 'POST', url: '/api/v1/accounts', payload: { name: 'Acme Bank' } })).json()
+    const s = await createStakeholder(app, org.rep, { name: 'Ada Lovelace', accountId: account.id })
     const rel = await createRelationship(app, org.rep, { stakeholderId: s.id, privateNotes: 'Prefers calls' })
     assert.equal(rel.userId, org.rep.id)
     assert.equal(rel.stakeholderId, s.id)
+    assert.deepEqual([rel.userName, rel.stakeholderName, rel.accountId, rel.accountName], ['Test rep', 'Ada Lovelace', account.id, 'Acme Bank'])
     assert.deepEqual([rel.importance, rel.cadenceDays, rel.targetStrength], [3, 30, 70])
     assert.equal(rel.privateNotes, 'Prefers calls')
     assert.equal(rel.canSeePrivateNotes, true)
@@ -72,6 +74,10 @@ describe('relationships API', () => {
     assertProblem(await call(app, org.rep, { method: 'PATCH', url: `/api/v1/relationships/${rel.id}`, payload: {} }), 400, ['#'])
     assertProblem(await call(app, org.rep, { method: 'GET', url: '/api/v1/relationships?subtreeOf=you&limit=5000&userId=1&sort=name' }), 400, ['subtreeOf', 'limit', 'userId', 'sort'])
     assertProblem(await call(app, org.rep, { method: 'GET', url: '/api/v1/relationships/123' }), 400, ['relationshipId'])
+
+    const gone = await createStakeholder(app, org.rep, { name: 'Has left' })
+    assert.equal((await call(app, org.rep, { method: 'POST', url: `/api/v1/stakeholders/${gone.id}/archive` })).statusCode, 200)
+    assertProblem(await call(app, org.rep, { method: 'POST', url: '/api/v1/relationships', payload: { stakeholderId: gone.id } }), 422, ['#/stakeholderId'])
   })
 
   test('a rep works on their own relationships only; a manager on their subtree; an admin on anyone', async () => {

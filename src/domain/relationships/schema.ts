@@ -1,6 +1,7 @@
 import { Type, type Static } from 'typebox'
 import type { RelationshipRow } from '../../db/schema.ts'
 import { Nullable, StringEnum, Uuid } from '../../lib/schema.ts'
+import type { RelationshipNames } from './queries.ts'
 import { DAY_MS, TRUST_STATES, type TrustState } from '../trust/model.ts'
 
 export const DEFAULT_CADENCE_DAYS = 30
@@ -18,7 +19,11 @@ export type TrustSummary = Static<typeof TrustSummarySchema>
 export const RelationshipSchema = Type.Object({
   id: Uuid,
   userId: Uuid,
+  userName: Type.String({ description: 'Our person in this relationship' }),
   stakeholderId: Uuid,
+  stakeholderName: Type.String(),
+  accountId: Nullable(Uuid),
+  accountName: Nullable(Type.String()),
   importance: Type.Integer({ minimum: 1, maximum: 5 }),
   cadenceDays: Type.Integer({ minimum: 1, maximum: 365, description: 'How often this relationship needs a meaningful touch' }),
   targetStrength: Type.Integer({ minimum: 0, maximum: 100, description: 'The trust score this relationship should reach' }),
@@ -97,11 +102,15 @@ export function toTrustSummary(row: ScoreColumns, cadenceDays: number, now = Dat
   }
 }
 
-export function toRelationship(row: RelationshipRow & ScoreColumns, canSeePrivateNotes: boolean): Relationship {
+export function toRelationship(row: RelationshipRow & RelationshipNames & ScoreColumns, canSeePrivateNotes: boolean): Relationship {
   return {
     id: row.id,
     userId: row.user_id,
+    userName: row.user_name,
     stakeholderId: row.stakeholder_id,
+    stakeholderName: row.stakeholder_name,
+    accountId: row.account_id,
+    accountName: row.account_name,
     importance: row.importance,
     cadenceDays: row.cadence_days,
     targetStrength: row.target_strength,

@@ -47,9 +47,14 @@ export async function listRelationships(db: Db, actor: Actor, query: ListRelatio
 export async function createRelationship(db: Db, actor: Actor, body: CreateRelationshipBody): Promise<Relationship> {
   const userId = body.userId ?? actor.userId
   return db.transaction().execute(async (trx) => {
-    if (!(await getUserRow(trx, actor.orgId, userId))) throw invalidReference('#/userId', 'is not a user of this organisation')
+    const user = await getUserRow(trx, actor.orgId, userId)
+    if (!user) throw invalidReference('#/userId', 'is not a user of this organisation')
     if (!manages(await managedUserIds(trx, actor), userId)) throw forbidden('You can only create relationships for yourself or, as a manager, your team')
-    if (!(await getStakeholderRow(trx, actor.orgId, body.stakeholderId))) throw invalidReference('#/stakeholderId', 'is not a stakeholder of this organisation')
+    // A new relationship is a plan for the future: not with someone who has left either side.
+    if (user.archived_at) throw invalidReference('#/userId', 'is archived; restore the user first')
+    const stakeholder = await getStakeholderRow(trx, actor.orgId, body.stakeholderId)
+    if (!stakeholder) throw invalidReference('#/stakeholderId', 'is not a stakeholder of this organisation')
+    if (stakeholder.archived_at) throw invalidReference('#/stakeholderId', 'is archived; restore the stakeholder first')
     const row = await q.insertRelationship(trx, actor.orgId, {
       user_id: userId,
       stakeholder_id: body.stakeholderId,

@@ -1,20 +1,11 @@
-// Tend's trust model: pure functions, no I/O, no clock. See docs/trust-model.md for the
+// Tend's trust model: pure functions, no I/O, no clock (its only import is the vocabulary). See docs/trust-model.md for the
 // formula, every parameter and why, and how properties T1–T10 of PRODUCT.md follow.
 
-export const EXPERIENCE_KINDS = [
-  'meeting', 'call', 'email', 'message', 'meal', 'visit', 'event', 'introduction', 'insight', 'help',
-  'gift', 'invitation', 'personal_moment', 'referral', 'service_failure', 'escalation', 'complaint', 'other',
-] as const
-export type ExperienceKind = (typeof EXPERIENCE_KINDS)[number]
-/** Who gave value to whom. */
-export const DIRECTIONS = ['we_gave', 'we_asked', 'mutual', 'they_gave'] as const
-export type Direction = (typeof DIRECTIONS)[number]
-export const INITIATORS = ['us', 'them'] as const
-export type Initiator = (typeof INITIATORS)[number]
-export const DEPTHS = ['routine', 'meaningful', 'personal'] as const
-export type Depth = (typeof DEPTHS)[number]
-export const SOURCES = ['manual', 'email', 'calendar', 'import'] as const
-export type Source = (typeof SOURCES)[number]
+import { EXPERIENCE_KINDS, type Depth, type Direction, type ExperienceKind, type Initiator, type Source } from '../experiences/vocabulary.ts'
+
+// The words of an experience live in one place; the model re-exports them for its callers.
+export { DEPTHS, DIRECTIONS, EXPERIENCE_KINDS, INITIATORS, SOURCES } from '../experiences/vocabulary.ts'
+export type { Depth, Direction, ExperienceKind, Initiator, Source }
 export const TRUST_STATES = ['warming', 'steady', 'cooling', 'cold'] as const
 
 export type TrustExperience = {

@@ -7,7 +7,6 @@ import { formatDaysAgo, label, ROLE_LABELS } from '../../lib/format.ts'
 import type { User } from '../../lib/types.ts'
 import { useCurrentSession } from '../auth/api.ts'
 import { useRelationships, type RelationshipWithTrust } from '../relationships/api.ts'
-import { useStakeholdersById } from '../stakeholders/use-stakeholder-names.ts'
 import { useAttention } from '../trust/api.ts'
 import { useUsers } from '../users/api.ts'
 import { TrustScore } from '../trust/trust-badge.tsx'
@@ -24,17 +23,15 @@ function statsOf(user: User, relationships: RelationshipWithTrust[]): PersonStat
 
 function PersonRelationships({ relationships }: { relationships: RelationshipWithTrust[] }) {
   const sorted = [...relationships].sort((a, b) => b.importance - a.importance).slice(0, 50)
-  const stakeholders = useStakeholdersById(sorted.map((r) => r.stakeholderId))
   if (sorted.length === 0) return <Text fz="sm" c="dimmed" py="xs">No relationships.</Text>
   return (
     <Stack gap={0} py="xs">
       {sorted.map((r) => {
-        const s = stakeholders.get(r.stakeholderId)
         return (
           <Group key={r.id} justify="space-between" py={6} wrap="nowrap" gap="md">
             <div style={{ minWidth: 0 }}>
-              <Anchor component={Link} to={`/stakeholders/${r.stakeholderId}`} fz="sm" c="dark">{s?.name ?? '…'}</Anchor>
-              <Text fz="xs" c="dimmed" className="tend-nowrap">{[s?.accountName, `importance ${r.importance}/5`, `last touch ${formatDaysAgo(r.trust?.daysSinceMeaningful)}`].filter(Boolean).join(' · ')}</Text>
+              <Anchor component={Link} to={`/stakeholders/${r.stakeholderId}`} fz="sm" c="dark">{r.stakeholderName}</Anchor>
+              <Text fz="xs" c="dimmed" className="tend-nowrap">{[r.accountName, `importance ${r.importance}/5`, `last touch ${formatDaysAgo(r.trust?.daysSinceMeaningful)}`].filter(Boolean).join(' · ')}</Text>
             </div>
             <TrustScore trust={r.trust} />
           </Group>

@@ -9,7 +9,6 @@ import { useExperiences } from '../experiences/api.ts'
 import { useQuickLog } from '../experiences/quick-log-context.tsx'
 import { Timeline } from '../experiences/timeline.tsx'
 import { useRelationships } from '../relationships/api.ts'
-import { useStakeholdersById } from '../stakeholders/use-stakeholder-names.ts'
 import { useAttention } from '../trust/api.ts'
 import { TrustScore } from '../trust/trust-badge.tsx'
 
@@ -52,19 +51,17 @@ function NeedsYou() {
 function MyRelationships({ userId }: { userId: string }) {
   const relationships = useRelationships({ userId })
   const list = [...(relationships.data ?? [])].sort((a, b) => b.importance - a.importance).slice(0, 12)
-  const stakeholders = useStakeholdersById(list.map((r) => r.stakeholderId))
   if (relationships.isPending) return <PageLoader />
   if (relationships.isError) return <ErrorNotice error={relationships.error} />
   if (list.length === 0) return <EmptyState title="You own no relationships yet">Open a stakeholder and add yourself as an owner to track the relationship here.</EmptyState>
   return (
     <Stack component="ul" gap={0} m={0} p={0} style={{ listStyle: 'none' }}>
       {list.map((r) => {
-        const s = stakeholders.get(r.stakeholderId)
         return (
           <Group component="li" key={r.id} justify="space-between" py={10} wrap="nowrap" style={{ borderTop: '1px solid var(--tend-border)' }}>
             <div style={{ minWidth: 0 }}>
-              <Anchor component={Link} to={`/stakeholders/${r.stakeholderId}`} fz="sm" fw={500} c="dark" className="tend-nowrap">{s?.name ?? '…'}</Anchor>
-              <Text fz="xs" c="dimmed" className="tend-nowrap">{[s?.title, s?.accountName].filter(Boolean).join(' · ') || ' '}</Text>
+              <Anchor component={Link} to={`/stakeholders/${r.stakeholderId}`} fz="sm" fw={500} c="dark" className="tend-nowrap">{r.stakeholderName}</Anchor>
+              <Text fz="xs" c="dimmed" className="tend-nowrap">{r.accountName ?? ' '}</Text>
             </div>
             <TrustScore trust={r.trust} />
           </Group>
