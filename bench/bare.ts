@@ -52,8 +52,13 @@ export function buildBareApp(db: Db, orgId: string): FastifyInstance {
         WHERE s.org_id = ${orgId} AND true AND s.archived_at IS NULL AND s.account_id = ${accountId}
         ORDER BY s.influence DESC, s.id DESC LIMIT ${501}`.execute(db),
       sql<{ user_id: string }>`SELECT r.id, r.org_id, r.user_id, r.stakeholder_id, r.importance, r.cadence_days, r.target_strength, r.private_notes, r.created_at, r.updated_at, r.archived_at,
+          u.name AS user_name, s.name AS stakeholder_name, s.account_id, a.name AS account_name,
           rs.score, rs.state, rs.last_meaningful_at, rs.computed_at AS score_computed_at
-        FROM relationships AS r LEFT JOIN relationship_scores AS rs ON rs.org_id = r.org_id AND rs.relationship_id = r.id
+        FROM relationships AS r
+          INNER JOIN users AS u ON u.org_id = r.org_id AND u.id = r.user_id
+          INNER JOIN stakeholders AS s ON s.org_id = r.org_id AND s.id = r.stakeholder_id
+          LEFT JOIN accounts AS a ON a.org_id = s.org_id AND a.id = s.account_id
+          LEFT JOIN relationship_scores AS rs ON rs.org_id = r.org_id AND rs.relationship_id = r.id
         WHERE r.org_id = ${orgId} AND true AND r.archived_at IS NULL
           AND r.stakeholder_id IN (SELECT id FROM stakeholders WHERE org_id = ${orgId} AND account_id = ${accountId})
         ORDER BY r.created_at ASC, r.id ASC LIMIT ${1001}`.execute(db),

@@ -80,18 +80,18 @@ export function countsFor(scale: number): SeedCounts {
 }
 
 /** A SQL text-array literal of constants (ours, so quoting is only a formality). */
-function textArray(values: readonly string[]): RawBuilder<string[]> {
+export function textArray(values: readonly string[]): RawBuilder<string[]> {
   return sql.raw(`ARRAY[${values.map((v) => `'${v.replace(/'/g, "''")}'`).join(',')}]::text[]`)
 }
 /** values[n mod length], 1-based as SQL arrays are. */
-function pick(values: readonly string[], n: RawBuilder<unknown>): RawBuilder<string> {
+export function pick(values: readonly string[], n: RawBuilder<unknown>): RawBuilder<string> {
   return sql<string>`(${textArray(values)})[1 + ((${n}) % ${sql.lit(values.length)})]`
 }
 /** A well-mixed non-negative integer from an index, so columns do not move in lock-step. */
-function hash(n: RawBuilder<unknown>, salt: number): RawBuilder<number> {
+export function hash(n: RawBuilder<unknown>, salt: number): RawBuilder<number> {
   return sql<number>`(hashint4((${n})::int + ${sql.lit(salt)})::bigint + 2147483648)`
 }
-const idOf = (kind: 'u' | 'a' | 's' | 'r' | 'e', n: RawBuilder<unknown>) => sql<string>`md5(${sql.lit(kind)} || (${n})::text)::uuid`
+export const idOf = (kind: 'u' | 'a' | 's' | 'r' | 'e', n: RawBuilder<unknown>) => sql<string>`md5(${sql.lit(kind)} || (${n})::text)::uuid`
 
 const k = sql.raw('k')
 const companyName = (n: RawBuilder<unknown>) => sql<string>`${pick(COMPANY_WORDS, n)} || ' ' || ${pick(COMPANY_KINDS, sql`(${n}) / ${sql.lit(COMPANY_WORDS.length)}`)}`
@@ -113,23 +113,23 @@ export async function seedBenchOrg(db: Db, scale: number, log: (line: string) =>
   })
 }
 
-type Definition = { table: string; name: string; def: string; kind: 'key' | 'foreign' | 'index' }
+export type Definition = { table: string; name: string; def: string; kind: 'key' | 'foreign' | 'index' }
 
-async function dropConstraintsAndIndexes(db: Db): Promise<Definition[]> {
-  const tables = sql.join(SEEDED_TABLES.map((t) => sql`${t}::regclass`))
+export async function dropConstraintsAndIndexes(db: Db, tables: readonly string[] = SEEDED_TABLES): Promise<Definition[]> {
+  const regclasses = sql.join(tables.map((t) => sql`${t}::regclass`))
   const { rows: constraints } = await sql<Definition>`SELECT conrelid::regclass::text AS table, conname AS name, pg_get_constraintdef(oid) AS def,
       CASE contype WHEN 'f' THEN 'foreign' ELSE 'key' END AS kind
     FROM pg_constraint
-    WHERE (contype IN ('p', 'u') AND conrelid IN (${tables})) OR (contype = 'f' AND (conrelid IN (${tables}) OR confrelid IN (${tables})))`.execute(db)
+    WHERE (contype IN ('p', 'u') AND conrelid IN (${regclasses})) OR (contype = 'f' AND (conrelid IN (${regclasses}) OR confrelid IN (${regclasses})))`.execute(db)
   const { rows: indexes } = await sql<Definition>`SELECT tablename AS table, indexname AS name, indexdef AS def, 'index' AS kind FROM pg_indexes
-    WHERE schemaname = current_schema() AND tablename IN (${sql.join(SEEDED_TABLES)}) AND indexname NOT IN (SELECT conname FROM pg_constraint)`.execute(db)
+    WHERE schemaname = current_schema() AND tablename IN (${sql.join([...tables])}) AND indexname NOT IN (SELECT conname FROM pg_constraint)`.execute(db)
   for (const c of constraints.filter((c) => c.kind === 'foreign')) await sql`ALTER TABLE ${sql.raw(c.table)} DROP CONSTRAINT ${sql.id(c.name)}`.execute(db)
   for (const c of constraints.filter((c) => c.kind === 'key')) await sql`ALTER TABLE ${sql.raw(c.table)} DROP CONSTRAINT ${sql.id(c.name)}`.execute(db)
   for (const index of indexes) await sql`DROP INDEX ${sql.id(index.name)}`.execute(db)
   return [...constraints, ...indexes]
 }
 
-async function restoreConstraintsAndIndexes(db: Db, definitions: Definition[], step: (name: string, run: () => Promise<unknown>) => Promise<void>) {
+export async function restoreConstraintsAndIndexes(db: Db, definitions: Definition[], step: (name: string, run: () => Promise<unknown>) => Promise<void>) {
   const add = (d: Definition) => sql`ALTER TABLE ${sql.raw(d.table)} ADD CONSTRAINT ${sql.id(d.name)} ${sql.raw(d.def)}`.execute(db)
   await step('primary and unique keys', async () => {
     for (const d of definitions.filter((d) => d.kind === 'key')) await add(d)

@@ -369,10 +369,22 @@ describe('T10 reproducible', () => {
   })
 })
 
+describe('the bulk form (no explanation)', () => {
+  test('gives the same score and state, and scoreBefore is the score 28 days earlier', () => {
+    fc.assert(fc.property(historyArb(HISTORY_DAYS, -30), cadenceArb, (history, cadence) => {
+      const full = computeTrustScore(history, { cadenceDays: cadence }, AS_OF)
+      const bulk = computeTrustScore(history, { cadenceDays: cadence }, AS_OF, { explain: false })
+      assert.deepEqual({ ...bulk, contributions: full.contributions }, full)
+      assert.deepEqual(bulk.contributions, [])
+      assert.equal(bulk.scoreBefore, computeTrustScore(history, { cadenceDays: cadence }, AS_OF - 28 * DAY_MS).score)
+    }), RUNS)
+  })
+})
+
 describe('computeTrustScore edge cases', () => {
   test('an empty history scores 0 and is cold', () => {
     assert.deepEqual(computeTrustScore([], { cadenceDays: 30 }, AS_OF), {
-      score: 0, state: 'cold', isCold: true, lastMeaningfulAt: null, daysSinceMeaningful: null, contributions: [],
+      score: 0, scoreBefore: 0, state: 'cold', isCold: true, lastMeaningfulAt: null, daysSinceMeaningful: null, contributions: [],
     })
   })
 

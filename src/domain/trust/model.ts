@@ -38,7 +38,9 @@ export type TrustResult = {
   isCold: boolean
   lastMeaningfulAt: number | null
   daysSinceMeaningful: number | null
-  /** sorted by |impact| desc */
+  /** the score STATE_WINDOW_DAYS (28 days) before asOf, from the same history: the state compares the two */
+  scoreBefore: number
+  /** sorted by |impact| desc; empty when computed with { explain: false } */
   contributions: TrustContribution[]
 }
 export type TrustTrendPoint = { at: number; score: number }
@@ -410,14 +412,16 @@ export function computeExactTrustScore(
  * score = 100 · (1 − e^(−max(0, Σ yᵢ) / 12)), where yᵢ is experience i's impulse decayed to asOf.
  * Each contribution's impact is yᵢ · g with g = score / Σ yᵢ (100/12 when Σ yᵢ <= 0), so
  * score = max(0, Σ impact) up to rounding. Deterministic and independent of input order.
+ * With { explain: false } the contributions are left out (a bulk recompute stores only scores).
  */
 export function computeTrustScore(
   experiences: readonly TrustExperience[],
   params: TrustRelationshipParams,
   asOf: number,
+  { explain = true }: { explain?: boolean } = {},
 ): TrustResult {
   const p = prepare(experiences, params)
-  const now = evaluate(p, asOf, true)
+  const now = evaluate(p, asOf, explain)
   const before = evaluate(p, asOf - STATE_WINDOW_DAYS * DAY_MS, false)
   const m = countAtOrBefore(p.meaningfulTime, asOf)
   const lastMeaningfulAt = m > 0 ? p.meaningfulTime[m - 1]! : null
@@ -425,6 +429,8 @@ export function computeTrustScore(
   // Never having had a meaningful experience counts as cold: nobody has touched this relationship.
   const isCold = lastMeaningfulAt === null || asOf - lastMeaningfulAt > p.cadenceMs
   const score = round1(now.exactScore)
+  const scoreBefore = round1(before.exactScore)
+  if (!explain) return { score, scoreBefore, state: computeState(score, scoreBefore, isCold), isCold, lastMeaningfulAt, daysSinceMeaningful, contributions: [] }
   const gain = now.trust > 0 ? now.exactScore / now.trust : SCORE_MAX / SATURATION_SCALE
   const impulses = now.impulses ?? new Float64Array(0)
   const magnitude = new Float64Array(now.counted)
@@ -443,7 +449,8 @@ export function computeTrustScore(
   }))
   return {
     score,
-    state: computeState(score, round1(before.exactScore), isCold),
+    scoreBefore,
+    state: computeState(score, scoreBefore, isCold),
     isCold,
     lastMeaningfulAt,
     daysSinceMeaningful,

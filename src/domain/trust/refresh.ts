@@ -1,6 +1,6 @@
 import type { Db } from '../../db/connect.ts'
 import type { Depth, Direction, ExperienceKind, Initiator, Source } from '../experiences/vocabulary.ts'
-import { computeAggregateScore, computeState, computeTrustScore, DAY_MS, DEFAULT_CADENCE_DAYS, STATE_WINDOW_DAYS, type TrustExperience } from './model.ts'
+import { computeAggregateScore, computeState, computeTrustScore, DAY_MS, DEFAULT_CADENCE_DAYS, type TrustExperience } from './model.ts'
 import * as q from './queries.ts'
 
 export function toTrustExperience(row: q.TrustExperienceRow): TrustExperience {
@@ -46,12 +46,11 @@ export async function refreshRelationshipScores(db: Db, orgId: string, relations
     orgId,
     params.map((p) => {
       const experiences = (byRelationship.get(p.id) ?? []).map(toTrustExperience)
-      const result = computeTrustScore(experiences, { cadenceDays: p.cadence_days }, t)
-      const before = computeTrustScore(experiences, { cadenceDays: p.cadence_days }, t - STATE_WINDOW_DAYS * DAY_MS)
+      const result = computeTrustScore(experiences, { cadenceDays: p.cadence_days }, t, { explain: false })
       return {
         relationship_id: p.id,
         score: result.score,
-        score_28d: before.score,
+        score_28d: result.scoreBefore,
         state: result.state,
         last_meaningful_at: result.lastMeaningfulAt === null ? null : new Date(result.lastMeaningfulAt),
         experience_count: experiences.length,
@@ -73,12 +72,11 @@ export async function refreshStakeholderScores(db: Db, orgId: string, stakeholde
     params.map((p) => {
       const cadenceDays = p.cadence_days ?? DEFAULT_CADENCE_DAYS
       const experiences = (byStakeholder.get(p.id) ?? []).map(toTrustExperience)
-      const result = computeTrustScore(experiences, { cadenceDays }, t)
-      const before = computeTrustScore(experiences, { cadenceDays }, t - STATE_WINDOW_DAYS * DAY_MS)
+      const result = computeTrustScore(experiences, { cadenceDays }, t, { explain: false })
       return {
         stakeholder_id: p.id,
         score: result.score,
-        score_28d: before.score,
+        score_28d: result.scoreBefore,
         state: result.state,
         last_meaningful_at: result.lastMeaningfulAt === null ? null : new Date(result.lastMeaningfulAt),
         cadence_days: cadenceDays,
