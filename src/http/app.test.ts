@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import { brotliDecompressSync, gunzipSync } from 'node:zlib'
 import { randomUUID } from 'node:crypto'
 import { describe, test } from 'node:test'
 import { assertProblem, call, makeOrg, useTestEnv } from '../../test/helpers.ts'
@@ -67,6 +68,17 @@ describe('HTTP edge', () => {
     if (docs.statusCode >= 300 && docs.statusCode < 400) docs = await env.app.inject({ method: 'GET', url: new URL(String(docs.headers.location), 'http://x/api/docs').pathname })
     assert.equal(docs.statusCode, 200)
     assert.match(String(docs.headers['content-type']), /^text\/html/)
+  })
+
+  test('compresses what a client accepts compressed, and only then', async () => {
+    const plain = await env.app.inject({ method: 'GET', url: '/api/v1/openapi.json' })
+    assert.equal(plain.headers['content-encoding'], undefined)
+    for (const [accept, encoding, decode] of [['br, gzip', 'br', brotliDecompressSync], ['gzip', 'gzip', gunzipSync]] as const) {
+      const res = await env.app.inject({ method: 'GET', url: '/api/v1/openapi.json', headers: { 'accept-encoding': accept } })
+      assert.equal(res.headers['content-encoding'], encoding)
+      assert.ok(res.rawPayload.length < plain.rawPayload.length / 3, `${encoding}: ${res.rawPayload.length} of ${plain.rawPayload.length} bytes`)
+      assert.deepEqual(JSON.parse(decode(res.rawPayload).toString('utf8')), plain.json())
+    }
   })
 
   test('an unknown route is a 404 problem', async () => {
