@@ -52,7 +52,7 @@ const fail = (message: string): never => {
   throw new AppError('invalid_request', message)
 }
 
-async function withDatabase(work: (db: Db) => Promise<void>): Promise<void> {
+export async function withDatabase(work: (db: Db) => Promise<void>): Promise<void> {
   const handle = await openDatabase(loadConfig())
   try {
     await work(handle.db)
@@ -63,7 +63,7 @@ async function withDatabase(work: (db: Db) => Promise<void>): Promise<void> {
   }
 }
 
-async function findOrganisation(db: Db, slug: string) {
+export async function findOrganisation(db: Db, slug: string) {
   const org = await findOrganisationBySlug(db, slug)
   if (!org) throw new AppError('not_found', `No organisation with the slug "${slug}" (see: tend org list)`)
   return org

@@ -2,6 +2,7 @@ import { Command } from 'commander'
 import { ConfigError } from '../config.ts'
 import { DataDirLockedError } from '../db/connect.ts'
 import { registerDataCommands } from './data.ts'
+import { registerImport } from './import.ts'
 import { registerServe } from './serve.ts'
 import { registerTrustCommands } from './trust.ts'
 
@@ -13,6 +14,7 @@ const program = new Command()
 registerServe(program)
 registerDataCommands(program)
 registerTrustCommands(program)
+registerImport(program)
 
 try {
   await program.parseAsync(process.argv)
