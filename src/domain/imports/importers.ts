@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises'
 import type { Db } from '../../db/connect.ts'
 import { AppError } from '../../lib/errors.ts'
 import type { Actor } from '../auth/roles.ts'
-import { importMailFiles, importMailPath } from '../email/importer.ts'
+import { importMailFiles, importMailPath, type MailFile } from '../email/importer.ts'
 import { detectFormat, listFiles, type ImportFormat } from './detect.ts'
 import { addFailure, emptyReport, mergeReport, type ImportReport } from './report.ts'
 
@@ -48,11 +48,11 @@ export async function importPath(ctx: ImportContext, path: string, format?: Impo
     throw new AppError('unsupported_format', `Cannot tell the format of ${path}: expected an mbox, maildir, .eml, .ics, .vcf or .csv`, [{ parameter: 'path', detail: 'is not a recognised format' }])
   }
   const report = emptyReport()
-  const mailFiles: string[] = []
+  const mailFiles: MailFile[] = []
   for (const file of await listFiles(path)) {
     const fileFormat = await detectFormat(file)
     if (fileFormat === null) addFailure(report, file, 'not a recognised format (mbox, .eml, .ics, .vcf, .csv)')
-    else if (MAIL_FORMATS.has(fileFormat)) mailFiles.push(file)
+    else if (MAIL_FORMATS.has(fileFormat)) mailFiles.push({ path: file, format: fileFormat })
     else {
       try {
         mergeReport(report, await IMPORTERS[fileFormat](ctx, file))

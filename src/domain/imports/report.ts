@@ -1,6 +1,11 @@
 // The summary every import ends with, whatever the format: what was created, matched to
 // existing records, skipped as a duplicate, or failed (with where and why).
 
+/** The user an import acts for, or null for the system (the CLI without --as: the all-zero id). */
+export function actingUserId(actor: { userId: string }): string | null {
+  return /^0{8}-(0{4}-){3}0{12}$/.test(actor.userId) ? null : actor.userId
+}
+
 /** How many failures are kept with their reason; the count goes on past it. */
 export const MAX_REPORTED_FAILURES = 200
 
