@@ -10,6 +10,7 @@ import { accountRoutes } from '../domain/accounts/routes.ts'
 import { auditRoutes } from '../domain/audit/routes.ts'
 import { authRoutes, SESSION_COOKIE } from '../domain/auth/routes.ts'
 import { authenticateSession, authenticateToken } from '../domain/auth/service.ts'
+import { emailRoutes } from '../domain/email/routes.ts'
 import { experienceRoutes } from '../domain/experiences/routes.ts'
 import { relationshipRoutes } from '../domain/relationships/routes.ts'
 import { stakeholderRoutes } from '../domain/stakeholders/routes.ts'
@@ -91,6 +92,7 @@ export async function buildApp({ config, db }: AppDeps): Promise<App> {
   await app.register(stakeholderRoutes, deps)
   await app.register(relationshipRoutes, deps)
   await app.register(experienceRoutes, deps)
+  await app.register(emailRoutes, deps)
   await app.register(trustRoutes, deps)
   await app.register(auditRoutes, deps)
 

@@ -32,7 +32,9 @@ const WANTED = new Set(['message-id', 'date', 'from', 'to', 'cc', 'subject', 'in
 
 /** Bytes of a header block to text: UTF-8 when valid, else Latin-1 (old archives mix both; neither throws). */
 export function headerText(bytes: Buffer): string {
-  return isUtf8(bytes) ? bytes.toString('utf8') : bytes.toString('latin1')
+  const text = isUtf8(bytes) ? bytes.toString('utf8') : bytes.toString('latin1')
+  // PostgreSQL text cannot hold NUL; broken archives have them.
+  return text.includes('\0') ? text.replaceAll('\0', '') : text
 }
 
 /** Unfold the header block and keep the fields we read (first occurrence wins, as in most clients). */
