@@ -1,8 +1,10 @@
 import { access } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { Presets, SingleBar } from 'cli-progress'
-import { Option, type Command } from 'commander'
+import { InvalidArgumentError, Option, type Command } from 'commander'
+import type { Db } from '../db/connect.ts'
 import type { Actor, Role } from '../domain/auth/roles.ts'
+import { acceptSuggestions, getSuggestions } from '../domain/email/service.ts'
 import { IMPORT_FORMATS, type ImportFormat } from '../domain/imports/detect.ts'
 import { importPath, sizeOf } from '../domain/imports/importers.ts'
 import { formatReport } from '../domain/imports/report.ts'
@@ -34,7 +36,51 @@ function progressBar(totalBytes: number, enabled: boolean) {
   }
 }
 
+async function resolveOrg(db: Db, slug: string | undefined) {
+  if (slug) return findOrganisation(db, slug)
+  const orgs = await listOrganisations(db)
+  if (orgs.length !== 1) throw new AppError('invalid_request', `Say which organisation with --org <slug> (there are ${orgs.length})`)
+  return orgs[0]!
+}
+
+const positive = (value: string) => {
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a whole number from 1')
+  return n
+}
+
+function registerSuggestions(program: Command) {
+  program
+    .command('suggestions')
+    .description('Frequent correspondents in captured mail who are not stakeholders yet, by domain; --accept makes stakeholders of them')
+    .option('--org <slug>', 'organisation (may be left out when there is only one)')
+    .option('--min-messages <n>', 'at least this many messages shared with our people', positive, 3)
+    .option('--limit <n>', 'at most this many people', positive, 300)
+    .option('--accept <domain...>', 'make stakeholders of every suggested person of these domains (accounts created by domain)')
+    .action(async (opts: { org?: string; minMessages: number; limit: number; accept?: string[] }) => {
+      await withDatabase(async (db) => {
+        const org = await resolveOrg(db, opts.org)
+        const actor = systemActor(org.id)
+        const { domains } = await getSuggestions(db, actor, { minMessages: opts.minMessages, limit: opts.limit })
+        if (opts.accept) {
+          const wanted = new Set(opts.accept.map((d) => d.toLowerCase()))
+          const people = domains.filter((d) => wanted.has(d.domain)).flatMap((d) => d.people.map((p) => ({ address: p.address, ...(p.name ? { name: p.name } : {}) })))
+          if (people.length === 0) throw new AppError('not_found', `No suggested people at ${opts.accept.join(', ')} (see: tend suggestions)`)
+          const result = await acceptSuggestions(db, actor, { people })
+          console.log(`Created ${result.stakeholdersCreated} stakeholders and ${result.accountsCreated} accounts; ${result.experiencesCreated} captured messages became experiences.`)
+          return
+        }
+        if (domains.length === 0) console.log('No suggestions: import mail first (tend import <mbox or maildir>), or lower --min-messages.')
+        for (const d of domains) {
+          console.log(`${d.domain}  ${d.messages} messages${d.accountName ? `  (account: ${d.accountName})` : ''}`)
+          for (const p of d.people) console.log(`  ${String(p.messages).padStart(6)}  ${p.address}${p.name ? `  ${p.name}` : ''}  last ${p.lastAt.slice(0, 10)}`)
+        }
+      })
+    })
+}
+
 export function registerImport(program: Command) {
+  registerSuggestions(program)
   program
     .command('import')
     .description('Import mail (mbox, maildir, .eml), calendars (.ics), contacts (.vcf, .csv) from a file or a folder; ends with a summary')
@@ -53,13 +99,7 @@ export function registerImport(program: Command) {
         return
       }
       await withDatabase(async (db) => {
-        let org
-        if (opts.org) org = await findOrganisation(db, opts.org)
-        else {
-          const orgs = await listOrganisations(db)
-          if (orgs.length !== 1) throw new AppError('invalid_request', `Say which organisation with --org <slug> (there are ${orgs.length})`)
-          org = orgs[0]!
-        }
+        const org = await resolveOrg(db, opts.org)
         let actor: Actor = systemActor(org.id)
         if (opts.as) {
           const user = await findUserByEmail(db, org.id, opts.as)
