@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import ICAL from 'ical.js'
+import { foldAddress } from '../email/headers.ts'
 
 // Reading iCalendar files into meeting occurrences: pure, no database. ical.js does the parsing,
 // the recurrence rules (RRULE, RDATE, EXDATE) and the exceptions (RECURRENCE-ID); this file
@@ -10,7 +11,7 @@ export type Attendee = { email: string; name: string | null; declined: boolean }
 /** One occurrence of a meeting: a single event, or one instance of a recurring one. */
 export type MeetingOccurrence = {
   uid: string
-  /** Stable across re-imports: the UID and the occurrence's start as an ISO instant. */
+  /** Stable across re-imports: the UID and the start (a recurring instance: its original start, its RECURRENCE-ID). */
   externalId: string
   start: Date
   end: Date | null
@@ -38,13 +39,12 @@ export const DEFAULT_MAX_OCCURRENCES = 5000
 // Instances walked per event, inside the window or not (a minutely rule since 1990 stops here).
 const MAX_ITERATIONS = 200_000
 
-/** Fold an address for matching: lower-case, trimmed, `mailto:` and `+tag` removed. */
+const ADDRESS = /^[^\s@<>]+@[^\s@<>]+$/
+
+/** An attendee's address as we match it (`mailto:` dropped, folded like mail addresses), or null. */
 export function foldEmail(raw: string): string | null {
-  const value = raw.trim().replace(/^mailto:/i, '').trim().toLowerCase()
-  const at = value.lastIndexOf('@')
-  if (at < 1 || at === value.length - 1 || /\s/.test(value)) return null
-  const local = value.slice(0, at).split('+')[0]!
-  return local ? `${local}@${value.slice(at + 1)}` : null
+  const value = raw.trim().replace(/^mailto:/i, '').trim()
+  return ADDRESS.test(value) ? foldAddress(value) : null
 }
 
 const zoneFormats = new Map<string, Intl.DateTimeFormat>()
@@ -111,9 +111,9 @@ const isCancelled = (component: ICAL.Component) => text(component, 'status')?.to
 
 // Real files write all-day dates without VALUE=DATE (`DTSTART:20220101`), which ical.js rejects
 // as a broken date-time; a byte-order mark also stops it. Both are repaired before parsing.
-const BARE_DATE = /^(DTSTART|DTEND|DUE|RECURRENCE-ID|EXDATE|RDATE)((?:;(?![^:\r\n]*VALUE=)[^:\r\n]*)?):(\d{8}(?:,\d{8})*)\r?$/gim
+const BARE_DATE = /^(DTSTART|DTEND|DUE|RECURRENCE-ID|EXDATE|RDATE)((?:;(?![^:\r\n]*VALUE=)[^:\r\n]*)?):(\d{8}(?:,\d{8})*)(\r?)$/gim
 export function repairCalendarText(source: string): string {
-  return source.replace(/^\uFEFF/, '').replace(BARE_DATE, (_m, name: string, params: string, value: string) => `${name}${params};VALUE=DATE:${value}`)
+  return source.replace(/^\uFEFF/, '').replace(BARE_DATE, (_m, name: string, params: string, value: string, cr: string) => `${name}${params};VALUE=DATE:${value}${cr}`)
 }
 
 /** A UID for an event that has none (old exports): a digest of its start, summary and organizer, stable across imports. */
@@ -194,7 +194,8 @@ function expand(event: ICAL.Event, index: number, window: CalendarWindow, result
     const tzid = c.getFirstProperty(name)?.getParameter('tzid')
     return typeof tzid === 'string' ? tzid : null
   }
-  const add = (occurrence: ICAL.Component, start: Date, end: Date | null) => {
+  const masterAttendees = component.getAllProperties('attendee').map(person).filter((a): a is Attendee => a !== null)
+  const add = (occurrence: ICAL.Component, start: Date, end: Date | null, key: Date) => {
     if (start < window.from || start > window.to) {
       result.outsideWindow += 1
       return
@@ -203,16 +204,18 @@ function expand(event: ICAL.Event, index: number, window: CalendarWindow, result
       result.cancelled += 1
       return
     }
-    const organizer = person(occurrence.getFirstProperty('organizer'))
-    const attendees = occurrence.getAllProperties('attendee').map(person).filter((a): a is Attendee => a !== null)
-    result.occurrences.push({ uid: event.uid, externalId: `${event.uid}|${start.toISOString()}`, start, end, summary: text(occurrence, 'summary'), organizer, attendees, index })
+    const organizer = person(occurrence.getFirstProperty('organizer') ?? component.getFirstProperty('organizer'))
+    // An exception that lists no attendees (Zimbra, Exchange) keeps the series' attendees.
+    const own = occurrence.getAllProperties('attendee').map(person).filter((a): a is Attendee => a !== null)
+    const attendees = own.length || occurrence === component ? own : masterAttendees
+    result.occurrences.push({ uid: event.uid, externalId: `${event.uid}|${key.toISOString()}`, start, end, summary: text(occurrence, 'summary') ?? text(component, 'summary'), organizer, attendees, index })
   }
 
   if (!event.isRecurring()) {
     const start = toInstant(event.startDate, tzidOf(component, 'dtstart'), window.timeZone)
     const end = event.endDate ? toInstant(event.endDate, tzidOf(component, 'dtend'), window.timeZone) : null
     if (Number.isNaN(start.getTime())) throw new Error('DTSTART is not a valid date')
-    add(component, start, end)
+    add(component, start, end, start)
     return
   }
   const iterator = event.iterator()
@@ -230,7 +233,8 @@ function expand(event: ICAL.Event, index: number, window: CalendarWindow, result
     if (original > window.to && start > window.to) return
     const end = details.endDate ? toInstant(details.endDate, tzidOf(occurrence, 'dtend') ?? tzidOf(component, 'dtend'), window.timeZone) : null
     if (start >= window.from && start <= window.to) inWindow += 1
-    add(occurrence, start, end)
+    // Keyed by the instance's original slot (its RECURRENCE-ID): moving it again keeps the same experience.
+    add(occurrence, start, end, original)
   }
   result.issues.push({ index, uid: event.uid, reason: `too many occurrences (${window.maxOccurrencesPerEvent} in the window or ${MAX_ITERATIONS} in all); the rest were not expanded` })
 }

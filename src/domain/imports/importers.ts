@@ -3,7 +3,9 @@ import type { Db } from '../../db/connect.ts'
 import { AppError } from '../../lib/errors.ts'
 import type { Actor } from '../auth/roles.ts'
 import { importMailFiles, importMailPath, type MailFile } from '../email/importer.ts'
+import { importCalendarFile } from './calendar-import.ts'
 import { detectFormat, listFiles, type ImportFormat } from './detect.ts'
+import type { ImportOptions } from './options.ts'
 import { addFailure, emptyReport, mergeReport, type ImportReport } from './report.ts'
 
 /** Progress as increments: records read and bytes consumed since the last call. */
@@ -15,6 +17,8 @@ export type ImportContext = {
   /** Who imports: the audit log's actor; `via: 'system'` from the CLI without --as. */
   actor: Actor
   onProgress?: (delta: ImportProgress) => void
+  /** Format options: the calendar window, a CSV column mapping. */
+  options?: ImportOptions
 }
 
 /** Every format has one importer with this signature: stream `path`, write in transactions, report. */
@@ -29,7 +33,7 @@ export const IMPORTERS: Record<ImportFormat, Importer> = {
   mbox: importMailPath,
   maildir: importMailPath,
   eml: importMailPath,
-  ics: notYet('ics'),
+  ics: importCalendarFile,
   vcf: notYet('vcf'),
   csv: notYet('csv'),
 }
