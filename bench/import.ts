@@ -9,6 +9,8 @@ import { connect, type DbHandle } from '../src/db/connect.ts'
 import { migrateToLatest } from '../src/db/migrate.ts'
 import type { Actor } from '../src/domain/auth/roles.ts'
 import { domainOf, parseHeaders } from '../src/domain/email/headers.ts'
+import { getResponsiveness } from '../src/domain/email/responsiveness.ts'
+import { getSuggestions, listUnanswered } from '../src/domain/email/service.ts'
 import { readMbox } from '../src/domain/email/split.ts'
 import { importPath } from '../src/domain/imports/importers.ts'
 import type { ImportReport } from '../src/domain/imports/report.ts'
@@ -25,7 +27,7 @@ import type { ImportReport } from '../src/domain/imports/report.ts'
 
 const FOLDER = new URL('../../shared/data/email/enron-dev/mbox/', import.meta.url).pathname
 const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
-const { values: args } = parseArgs({ options: { db: { type: 'string', default: 'both' }, stakeholders: { type: 'string', default: '500' }, child: { type: 'boolean', default: false } } })
+const { values: args } = parseArgs({ options: { db: { type: 'string', default: 'both' }, stakeholders: { type: 'string', default: '500' }, child: { type: 'boolean', default: false }, keep: { type: 'boolean', default: false } } })
 
 const files = () => readdirSync(FOLDER).sort().map((f) => join(FOLDER, f))
 const seconds = (started: number) => (performance.now() - started) / 1000
@@ -68,6 +70,7 @@ async function openDb(dialect: 'postgres' | 'pglite'): Promise<DbHandle> {
     ...handle,
     close: async () => {
       await handle.close()
+      if (args.keep) return console.error(`kept database ${name}`)
       const c = new pg.Client({ connectionString: ADMIN_URL })
       await c.connect()
       await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
@@ -141,6 +144,16 @@ async function child(dialect: 'postgres' | 'pglite') {
     const run = () => measure((onRecords) => importPath({ db, orgId: org.id, actor, onProgress: (d) => onRecords(d.records) }, FOLDER), total)
     const first = await run()
     const again = await run()
+    const timed = async (work: () => Promise<unknown>) => {
+      const started = performance.now()
+      await work()
+      return Math.round(performance.now() - started)
+    }
+    const queries = {
+      suggestionsMs: await timed(() => getSuggestions(db, actor, { minMessages: 3, limit: 300 })),
+      responsivenessMs: await timed(() => getResponsiveness(db, actor, {})),
+      unansweredMs: await timed(() => listUnanswered(db, actor, {})),
+    }
     const counts = await db.selectFrom('email_messages').select((eb) => eb.fn.countAll<number>().as('n')).where('org_id', '=', org.id).executeTakeFirstOrThrow()
     const report = (r: ImportReport) => ({ created: r.created, matched: r.matched, skippedDuplicate: r.skippedDuplicate, failed: r.failed })
     process.send!({
@@ -149,6 +162,7 @@ async function child(dialect: 'postgres' | 'pglite') {
       parse: { seconds: parse.seconds, peakMb: parse.peakMb },
       first: { seconds: first.seconds, peakMb: first.peakMb, quartersMb: first.quartersMb, report: report(first.result) },
       again: { seconds: again.seconds, peakMb: again.peakMb, report: report(again.result) },
+      queries,
     })
   } finally {
     await handle.close()
@@ -160,11 +174,12 @@ type Result = {
   floor: { seconds: number; peakMb: number }; parse: { seconds: number; peakMb: number }
   first: { seconds: number; peakMb: number; quartersMb: number[]; report: Record<string, number> }
   again: { seconds: number; peakMb: number; report: Record<string, number> }
+  queries: Record<string, number>
 }
 
 function runChild(dialect: string): Promise<Result> {
   return new Promise((resolve, reject) => {
-    const proc = fork(new URL(import.meta.url).pathname, ['--child', `--db=${dialect}`, `--stakeholders=${args.stakeholders}`], { execArgv: ['--import', 'tsx'] })
+    const proc = fork(new URL(import.meta.url).pathname, ['--child', `--db=${dialect}`, `--stakeholders=${args.stakeholders}`, ...(args.keep ? ['--keep'] : [])], { execArgv: ['--import', 'tsx'] })
     let result: Result | undefined
     proc.on('message', (m) => (result = m as Result))
     proc.on('exit', (code) => (result ? resolve(result) : reject(new Error(`${dialect} run failed (exit ${code})`))))
@@ -188,6 +203,7 @@ if (args.child) {
     console.log(`  bare parse (no database) ${r.parse.seconds.toFixed(2)} s  ${rate(r.parse.seconds)} msg/s  peak RSS ${r.parse.peakMb} MB`)
     console.log(`  import                   ${r.first.seconds.toFixed(2)} s  ${rate(r.first.seconds)} msg/s  peak RSS ${r.first.peakMb} MB (at each quarter: ${r.first.quartersMb.join(' / ')} MB)  ${(r.first.seconds / r.floor.seconds).toFixed(1)}× the floor`)
     console.log(`    ${JSON.stringify(r.first.report)}`)
+    console.log(`  queries over the result: ${Object.entries(r.queries).map(([k, v]) => `${k.replace(/Ms$/, '')} ${v} ms`).join(', ')}`)
     console.log(`  import again (all dups)  ${r.again.seconds.toFixed(2)} s  ${rate(r.again.seconds)} msg/s  peak RSS ${r.again.peakMb} MB  ${JSON.stringify(r.again.report)}`)
   }
 }

@@ -80,9 +80,19 @@ export function domainOf(address: string): string | null {
 
 const ADDRESS = /^[^\s@<>]+@[^\s@<>]+$/
 
+// The same To and Cc lists come back message after message (a team, a mailing list): parsing
+// addresses is most of the header work, so the last few thousand lists are remembered.
+const MAX_CACHED_LISTS = 20_000
+const listCache = new Map<string, Mailbox[]>()
+
 function mailboxes(value: string | undefined): Mailbox[] {
   if (!value) return []
-  return (addressParser(value, { flatten: true }) as Mailbox[]).filter((m) => m.address && ADDRESS.test(m.address.trim()))
+  const cached = listCache.get(value)
+  if (cached) return cached
+  const list = (addressParser(value, { flatten: true }) as Mailbox[]).filter((m) => m.address && ADDRESS.test(m.address.trim()))
+  if (listCache.size >= MAX_CACHED_LISTS) listCache.clear()
+  listCache.set(value, list)
+  return list
 }
 
 function uniqueFolded(list: Mailbox[]): string[] {

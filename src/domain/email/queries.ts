@@ -13,25 +13,26 @@ const inWindow = (w: Window, column = sql.ref('m.sent_at')) =>
 export type SuggestionRow = { address: string; name: string | null; messages: number; last_at: Date }
 
 /**
- * Addresses that correspond with our people but are neither users, stakeholders, nor at one of
- * our own domains, with how many messages they share with us.
+ * Addresses that correspond with our people, are not users and not at one of our users'
+ * domains, with how many messages they share with us, most first. Whether they are stakeholders
+ * already is left to the caller (it folds addresses the way matching does): `limit` should
+ * allow for them.
  */
 export async function listCorrespondents(db: Db, orgId: string, minMessages: number, limit: number): Promise<SuggestionRow[]> {
   const { rows } = await sql<SuggestionRow>`
-    WITH us AS (SELECT ${fold(sql.ref('email'))} AS address FROM users WHERE org_id = ${orgId}),
-    known AS (SELECT ${fold(sql.ref('e'))} AS address FROM stakeholders s, unnest(s.emails) AS e WHERE s.org_id = ${orgId} AND s.archived_at IS NULL),
-    ours AS (SELECT DISTINCT split_part(address, '@', 2) AS domain FROM us),
-    mine AS (
-      SELECT m.id, m.sent_at, m.from_address, m.from_name, array[m.from_address] || m.to_addresses || m.cc_addresses AS people
-      FROM email_messages m
-      WHERE m.org_id = ${orgId} AND (array[m.from_address] || m.to_addresses || m.cc_addresses) && (SELECT coalesce(array_agg(address), '{}') FROM us)
+    WITH us AS (
+      SELECT coalesce(array_agg(${fold(sql.ref('email'))}), '{}') AS addresses,
+        coalesce(array_agg(DISTINCT split_part(${fold(sql.ref('email'))}, '@', 2)), '{}') AS domains
+      FROM users WHERE org_id = ${orgId}
     ),
-    pairs AS (SELECT DISTINCT mine.id, p.address, mine.sent_at, CASE WHEN p.address = mine.from_address THEN mine.from_name END AS name FROM mine, unnest(mine.people) AS p (address))
+    pairs AS (
+      SELECT DISTINCT m.id, p.address, m.sent_at, CASE WHEN p.address = m.from_address THEN m.from_name END AS name
+      FROM us, email_messages m, unnest(array[m.from_address] || m.to_addresses || m.cc_addresses) AS p (address)
+      WHERE m.org_id = ${orgId} AND (array[m.from_address] || m.to_addresses || m.cc_addresses) && us.addresses
+        AND NOT (p.address = ANY(us.addresses)) AND NOT (split_part(p.address, '@', 2) = ANY(us.domains))
+    )
     SELECT p.address, max(p.name) AS name, count(*)::int AS messages, max(p.sent_at) AS last_at
     FROM pairs p
-    WHERE NOT EXISTS (SELECT 1 FROM us WHERE us.address = p.address)
-      AND NOT EXISTS (SELECT 1 FROM known k WHERE k.address = p.address)
-      AND split_part(p.address, '@', 2) NOT IN (SELECT domain FROM ours)
     GROUP BY p.address
     HAVING count(*) >= ${minMessages}
     ORDER BY messages DESC, p.address

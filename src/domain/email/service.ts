@@ -60,9 +60,11 @@ export async function getThread(db: Db, actor: Actor, threadKey: string) {
 
 /** Frequent correspondents of our people who are not stakeholders yet, by domain, most messages first. */
 export async function getSuggestions(db: Db, actor: Actor, query: SuggestionsQuery): Promise<Suggestions> {
-  const rows = await q.listCorrespondents(db, actor.orgId, query.minMessages ?? 3, query.limit ?? 300)
+  const limit = query.limit ?? 300
+  const directory = await loadDirectory(db, actor.orgId)
+  const rows = await q.listCorrespondents(db, actor.orgId, query.minMessages ?? 3, limit + directory.stakeholders.size)
   const domains = new Map<string, Suggestions['domains'][number]>()
-  for (const r of rows) {
+  for (const r of rows.filter((row) => !directory.stakeholders.has(row.address)).slice(0, limit)) {
     const domain = domainOf(r.address) ?? r.address
     const group = domains.get(domain) ?? { domain, accountId: null, accountName: null, messages: 0, people: [] }
     group.messages += r.messages
