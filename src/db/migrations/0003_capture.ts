@@ -33,8 +33,7 @@ const STATEMENTS = [
   `CREATE INDEX email_messages_subject_idx ON email_messages (org_id, subject_key, sent_at)`,
   `CREATE INDEX email_messages_from_idx ON email_messages (org_id, from_address, sent_at)`,
   `CREATE INDEX email_messages_in_reply_to_idx ON email_messages (org_id, in_reply_to) WHERE in_reply_to IS NOT NULL`,
-  `CREATE INDEX email_messages_sent_idx ON email_messages (org_id, sent_at)`,
-  `CREATE INDEX email_messages_experience_idx ON email_messages (org_id, experience_id)`,
+  `CREATE INDEX email_messages_experience_idx ON email_messages (org_id, experience_id) WHERE experience_id IS NOT NULL`,
 ]
 
 export async function up(db: Kysely<unknown>): Promise<void> {

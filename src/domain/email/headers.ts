@@ -10,6 +10,8 @@ import { addressParser, decodeWords, type Mailbox } from 'postal-mime'
 export type MessageFacts = {
   messageId: string | null
   sentAt: Date
+  /** The Date header as written, for reports. */
+  dateHeader: string
   from: string
   fromName: string | null
   to: string[]
@@ -154,6 +156,7 @@ export function parseHeaders(bytes: Buffer): MessageFacts {
   return {
     messageId: messageIds(fields.get('message-id'))[0] ?? null,
     sentAt,
+    dateHeader: fields.get('date')!.slice(0, 80),
     from,
     fromName: sender.name ? decodeWords(sender.name).trim().slice(0, 200) || null : null,
     to,

@@ -69,7 +69,7 @@ export async function importMailFiles(ctx: ImportContext, files: MailFile[], now
       }
       const time = facts.sentAt.getTime()
       if (time < earliest || time > latest) {
-        addFailure(report, raw.where, `date ${facts.sentAt.toISOString().slice(0, 10)} is outside ${EARLIEST_EXPERIENCE.slice(0, 4)}..today: skipped`)
+        addFailure(report, raw.where, `date "${facts.dateHeader}" is outside ${EARLIEST_EXPERIENCE.slice(0, 4)}..today: skipped`)
         continue
       }
       if (raw.isTruncated) addDetail(report, 'truncatedHeaders')
