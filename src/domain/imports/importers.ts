@@ -4,8 +4,10 @@ import { AppError } from '../../lib/errors.ts'
 import type { Actor } from '../auth/roles.ts'
 import { importMailFiles, importMailPath, type MailFile } from '../email/importer.ts'
 import { importCalendarFile } from './calendar-import.ts'
+import { importCsvFile } from './csv-contacts.ts'
 import { detectFormat, listFiles, type ImportFormat } from './detect.ts'
 import type { ImportOptions } from './options.ts'
+import { importVcardFile } from './vcard.ts'
 import { addFailure, emptyReport, mergeReport, type ImportReport } from './report.ts'
 
 /** Progress as increments: records read and bytes consumed since the last call. */
@@ -24,18 +26,14 @@ export type ImportContext = {
 /** Every format has one importer with this signature: stream `path`, write in transactions, report. */
 export type Importer = (ctx: ImportContext, path: string) => Promise<ImportReport>
 
-const notYet = (format: ImportFormat): Importer => async () => {
-  throw new AppError('unsupported_format', `Importing ${format} files is not supported yet`, [{ parameter: 'format', detail: `${format} is not supported yet` }])
-}
-
 /** The dispatch table: one importer per format. */
 export const IMPORTERS: Record<ImportFormat, Importer> = {
   mbox: importMailPath,
   maildir: importMailPath,
   eml: importMailPath,
   ics: importCalendarFile,
-  vcf: notYet('vcf'),
-  csv: notYet('csv'),
+  vcf: importVcardFile,
+  csv: importCsvFile,
 }
 
 const MAIL_FORMATS = new Set<ImportFormat>(['mbox', 'maildir', 'eml'])

@@ -27,6 +27,8 @@ export type ImportReport = {
   failures: ImportFailure[]
   /** Further counts a format wants to show (experiences, threads, accounts created…). */
   details: Record<string, number>
+  /** Contacts: records merged into another of the same import or an existing stakeholder, and why. */
+  merges?: { where: string; into: string; reason: string }[]
 }
 
 export function emptyReport(): ImportReport {
@@ -51,6 +53,7 @@ export function mergeReport(into: ImportReport, from: ImportReport): ImportRepor
   into.failed += from.failed
   for (const f of from.failures) if (into.failures.length < MAX_REPORTED_FAILURES) into.failures.push(f)
   for (const [k, v] of Object.entries(from.details)) addDetail(into, k, v)
+  if (from.merges?.length) into.merges = [...(into.merges ?? []), ...from.merges].slice(0, MAX_REPORTED_FAILURES)
   return into
 }
 
@@ -62,6 +65,7 @@ export function formatReport(report: ImportReport, seconds: number): string {
   ]
   const details = Object.entries(report.details)
   if (details.length) lines.push(`  ${details.map(([k, v]) => `${k}: ${n(v)}`).join(', ')}`)
+  for (const m of report.merges ?? []) lines.push(`  merged ${m.where} into ${m.into}: ${m.reason}`)
   for (const f of report.failures) lines.push(`  failed ${f.where}: ${f.reason}`)
   if (report.failed > report.failures.length) lines.push(`  … and ${n(report.failed - report.failures.length)} more failures`)
   return lines.join('\n')
