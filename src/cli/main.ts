@@ -5,6 +5,7 @@ import { registerDataCommands } from './data.ts'
 import { registerImport } from './import.ts'
 import { registerServe } from './serve.ts'
 import { registerTrustCommands } from './trust.ts'
+import { registerWhoKnows } from './who-knows.ts'
 
 const program = new Command()
   .name('tend')
@@ -15,6 +16,7 @@ registerServe(program)
 registerDataCommands(program)
 registerTrustCommands(program)
 registerImport(program)
+registerWhoKnows(program)
 
 try {
   await program.parseAsync(process.argv)
