@@ -53,8 +53,9 @@ export async function getMessage(db: Db, actor: Actor, id: string) {
 export async function getThread(db: Db, actor: Actor, threadKey: string) {
   const rows = await q.listThreadRows(db, actor.orgId, threadKey)
   if (rows.length === 0) throw notFound('Thread')
-  const directory = await loadDirectory(db, actor.orgId)
-  const fromUs = rows.filter((r) => directory.users.has(r.from_address)).length
+  const users = await db.selectFrom('users').select('email').where('org_id', '=', actor.orgId).execute()
+  const ours = new Set(users.map((u) => foldAddress(u.email)))
+  const fromUs = rows.filter((r) => ours.has(r.from_address)).length
   return { threadKey, isTwoWay: fromUs > 0 && fromUs < rows.length, messages: rows.map(toEmailMessage) }
 }
 
@@ -125,10 +126,16 @@ export async function acceptSuggestions(db: Db, actor: Actor, body: AcceptSugges
     let experiencesCreated = 0
     if (people.size) {
       const rows = await q.listUnlinkedMessages(trx, actor.orgId, [...people.keys()])
-      const facts = rows.map((r) => ({ contentHash: r.content_hash, from: r.from_address, to: r.to_addresses, cc: r.cc_addresses }) as MessageFacts)
-      const { experiences, touched } = await linkExperiences(trx, actor.orgId, directory, facts, actingUserId(actor))
-      experiencesCreated = experiences
-      if (experiences) await refreshTrustAfterWrite(trx, actor.orgId, [...touched.stakeholders], [...touched.users])
+      const touched = { stakeholders: new Set<string>(), users: new Set<string>() }
+      // In slices: the lookup by content hash is one bound parameter per message.
+      for (let i = 0; i < rows.length; i += 5000) {
+        const facts = rows.slice(i, i + 5000).map((r) => ({ contentHash: r.content_hash, from: r.from_address, to: r.to_addresses, cc: r.cc_addresses }) as MessageFacts)
+        const linked = await linkExperiences(trx, actor.orgId, directory, facts, actingUserId(actor))
+        experiencesCreated += linked.experiences
+        linked.touched.stakeholders.forEach((id) => touched.stakeholders.add(id))
+        linked.touched.users.forEach((id) => touched.users.add(id))
+      }
+      if (experiencesCreated) await refreshTrustAfterWrite(trx, actor.orgId, [...touched.stakeholders], [...touched.users])
     }
     return { stakeholderIds, stakeholdersCreated: stakeholderIds.length, accountsCreated, alreadyKnown, experiencesCreated }
   })
