@@ -1,7 +1,7 @@
 import { fork } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { existsSync, readdirSync } from 'node:fs'
-import { cpus, totalmem } from 'node:os'
+import { cpus, loadavg, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import pg from 'pg'
@@ -196,9 +196,10 @@ if (args.child) {
   console.log(`bench:import — ${cpus().length} × ${cpus()[0]?.model}, ${mb(totalmem()) / 1000} GB RAM, Node ${process.version}`)
   const dialects = args.db === 'both' ? ['postgres', 'pglite'] : [args.db!]
   for (const dialect of dialects) {
+    const loadBefore = loadavg()[0]!.toFixed(1)
     const r = await runChild(dialect)
     const rate = (s: number) => Math.round(r.total / s).toLocaleString('en-GB')
-    console.log(`\n${dialect}: ${r.total.toLocaleString('en-GB')} messages, ${r.users} users, ${r.stakeholders} stakeholders → ${r.stored.toLocaleString('en-GB')} stored`)
+    console.log(`\n${dialect}: ${r.total.toLocaleString('en-GB')} messages, ${r.users} users, ${r.stakeholders} stakeholders → ${r.stored.toLocaleString('en-GB')} stored (load average ${loadBefore} before, ${loadavg()[0]!.toFixed(1)} after, on ${cpus().length} CPUs)`)
     console.log(`  floor (read + split)     ${r.floor.seconds.toFixed(2)} s  ${rate(r.floor.seconds)} msg/s  peak RSS ${r.floor.peakMb} MB`)
     console.log(`  bare parse (no database) ${r.parse.seconds.toFixed(2)} s  ${rate(r.parse.seconds)} msg/s  peak RSS ${r.parse.peakMb} MB`)
     console.log(`  import                   ${r.first.seconds.toFixed(2)} s  ${rate(r.first.seconds)} msg/s  peak RSS ${r.first.peakMb} MB (at each quarter: ${r.first.quartersMb.join(' / ')} MB)  ${(r.first.seconds / r.floor.seconds).toFixed(1)}× the floor`)

@@ -31,7 +31,6 @@ const STATEMENTS = [
   `CREATE UNIQUE INDEX email_messages_message_id_key ON email_messages (org_id, message_id) WHERE message_id IS NOT NULL`,
   `CREATE INDEX email_messages_thread_idx ON email_messages (org_id, thread_key, sent_at)`,
   `CREATE INDEX email_messages_subject_idx ON email_messages (org_id, subject_key, sent_at)`,
-  `CREATE INDEX email_messages_from_idx ON email_messages (org_id, from_address, sent_at)`,
   `CREATE INDEX email_messages_in_reply_to_idx ON email_messages (org_id, in_reply_to) WHERE in_reply_to IS NOT NULL`,
   `CREATE INDEX email_messages_experience_idx ON email_messages (org_id, experience_id) WHERE experience_id IS NOT NULL`,
 ]

@@ -11,7 +11,7 @@ import { readMaildir, readMbox, readSingle, type RawMessage } from './split.ts'
 import { writeBatch } from './write.ts'
 
 /** Messages per transaction: big enough for multi-row statements to pay, small enough to lose little when killed. */
-export const BATCH_SIZE = 1000
+export const BATCH_SIZE = 2000
 
 export type MailFile = { path: string; format: ImportFormat }
 
