@@ -203,6 +203,24 @@ export type EmailMessagesTable = {
   imported_at: CreatedAt
 }
 
+export type ImportJobsTable = {
+  id: Generated<string>
+  org_id: string
+  created_by: string
+  filename: string
+  format: string | null
+  options: ColumnType<Record<string, unknown>, string | undefined, string>
+  content: Buffer | null
+  size_bytes: ColumnType<number, number, number>
+  status: ColumnType<string, string | undefined, string>
+  attempts: ColumnType<number, number | undefined, number>
+  report: ColumnType<unknown, string | null | undefined, string | null>
+  error: string | null
+  created_at: CreatedAt
+  started_at: Date | null
+  finished_at: Date | null
+}
+
 export type Database = {
   organisations: OrganisationsTable
   users: UsersTable
@@ -220,6 +238,7 @@ export type Database = {
   stakeholder_scores: StakeholderScoresTable
   account_scores: AccountScoresTable
   email_messages: EmailMessagesTable
+  import_jobs: ImportJobsTable
 }
 
 export type UserRow = Selectable<UsersTable>

@@ -13,6 +13,7 @@ import { connectionRoutes } from '../domain/connections/routes.ts'
 import { authenticateSession, authenticateToken } from '../domain/auth/service.ts'
 import { emailRoutes } from '../domain/email/routes.ts'
 import { experienceRoutes } from '../domain/experiences/routes.ts'
+import { importJobRoutes } from '../domain/import-jobs/routes.ts'
 import { mergeRoutes } from '../domain/merge/routes.ts'
 import { relationshipRoutes } from '../domain/relationships/routes.ts'
 import { stakeholderRoutes } from '../domain/stakeholders/routes.ts'
@@ -99,6 +100,7 @@ export async function buildApp({ config, db }: AppDeps): Promise<App> {
   await app.register(auditRoutes, deps)
   await app.register(mergeRoutes, deps)
   await app.register(connectionRoutes, deps)
+  await app.register(importJobRoutes, deps)
 
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger())
   app.get('/healthz', { schema: { hide: true } }, async () => ({ ok: true }))
