@@ -51,7 +51,8 @@ async function measure<T>(work: (onRecords: (n: number) => void) => Promise<T>, 
   }
 }
 
-async function openDb(dialect: 'postgres' | 'pglite'): Promise<DbHandle> {
+/** A fresh migrated database; for PostgreSQL its name, which the parent drops once this process has exited. */
+async function openDb(dialect: 'postgres' | 'pglite'): Promise<DbHandle & { name?: string }> {
   if (dialect === 'pglite') {
     const handle = await connect({ dataDir: 'memory://' })
     await migrateToLatest(handle.db)
@@ -66,17 +67,15 @@ async function openDb(dialect: 'postgres' | 'pglite'): Promise<DbHandle> {
   url.pathname = `/${name}`
   const handle = await connect({ databaseUrl: url.toString(), poolSize: 4 })
   await migrateToLatest(handle.db)
-  return {
-    ...handle,
-    close: async () => {
-      await handle.close()
-      if (args.keep) return console.error(`kept database ${name}`)
-      const c = new pg.Client({ connectionString: ADMIN_URL })
-      await c.connect()
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
-      await c.end()
-    },
-  }
+  return { ...handle, name }
+}
+
+async function dropDatabase(name: string) {
+  if (args.keep) return console.error(`kept database ${name}`)
+  const c = new pg.Client({ connectionString: ADMIN_URL })
+  await c.connect()
+  await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
+  await c.end()
 }
 
 /** The mailbox owners (most frequent sender of each mailbox's sent folders) and the top outside correspondents. */
@@ -163,6 +162,7 @@ async function child(dialect: 'postgres' | 'pglite') {
       first: { seconds: first.seconds, peakMb: first.peakMb, quartersMb: first.quartersMb, report: report(first.result) },
       again: { seconds: again.seconds, peakMb: again.peakMb, report: report(again.result) },
       queries,
+      database: handle.name,
     })
   } finally {
     await handle.close()
@@ -175,6 +175,7 @@ type Result = {
   first: { seconds: number; peakMb: number; quartersMb: number[]; report: Record<string, number> }
   again: { seconds: number; peakMb: number; report: Record<string, number> }
   queries: Record<string, number>
+  database?: string
 }
 
 function runChild(dialect: string): Promise<Result> {
@@ -182,7 +183,10 @@ function runChild(dialect: string): Promise<Result> {
     const proc = fork(new URL(import.meta.url).pathname, ['--child', `--db=${dialect}`, `--stakeholders=${args.stakeholders}`, ...(args.keep ? ['--keep'] : [])], { execArgv: ['--import', 'tsx'] })
     let result: Result | undefined
     proc.on('message', (m) => (result = m as Result))
-    proc.on('exit', (code) => (result ? resolve(result) : reject(new Error(`${dialect} run failed (exit ${code})`))))
+    proc.on('exit', (code) => {
+      if (!result) return reject(new Error(`${dialect} run failed (exit ${code})`))
+      resolve(result.database ? dropDatabase(result.database).then(() => result!) : result)
+    })
   })
 }
 
