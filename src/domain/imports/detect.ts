@@ -4,12 +4,12 @@ import { extname, join } from 'node:path'
 // Which importer a file or folder goes to: by extension first, then by its first bytes (mail
 // archives often have no extension: Enron's `enron.lay-k.inbox`, maildir's `1234.host:2,S`).
 
-export const IMPORT_FORMATS = ['mbox', 'maildir', 'eml', 'ics', 'vcf', 'csv'] as const
+export const IMPORT_FORMATS = ['mbox', 'maildir', 'eml', 'ics', 'vcf', 'csv', 'jsonl'] as const
 export type ImportFormat = (typeof IMPORT_FORMATS)[number]
 
 const BY_EXTENSION: Record<string, ImportFormat> = {
   '.mbox': 'mbox', '.mbx': 'mbox', '.eml': 'eml', '.msg822': 'eml',
-  '.ics': 'ics', '.ical': 'ics', '.ifb': 'ics', '.vcf': 'vcf', '.vcard': 'vcf', '.csv': 'csv',
+  '.ics': 'ics', '.ical': 'ics', '.ifb': 'ics', '.vcf': 'vcf', '.vcard': 'vcf', '.csv': 'csv', '.jsonl': 'jsonl', '.ndjson': 'jsonl',
 }
 
 /** Header names that start an RFC 5322 message (any of them on the first line). */
@@ -21,6 +21,7 @@ export function sniffFormat(head: string): ImportFormat | null {
   if (/^From \S/.test(text)) return 'mbox'
   if (/^BEGIN:VCALENDAR/i.test(text)) return 'ics'
   if (/^BEGIN:VCARD/i.test(text)) return 'vcf'
+  if (/^\{"type":"[a-z]+","data":/.test(text)) return 'jsonl'
   if (MAIL_HEADER.test(text)) return 'eml'
   const firstLine = text.split(/\r?\n/, 1)[0] ?? ''
   if (/^[^,;\t]+([,;\t][^,;\t]*)+$/.test(firstLine)) return 'csv'

@@ -6,6 +6,7 @@ import { importMailFiles, importMailPath, type MailFile } from '../email/importe
 import { importCalendarFile } from './calendar-import.ts'
 import { importCsvFile } from './csv-contacts.ts'
 import { detectFormat, listFiles, type ImportFormat } from './detect.ts'
+import { importExportFile } from './jsonl.ts'
 import type { ImportOptions } from './options.ts'
 import { importVcardFile } from './vcard.ts'
 import { addFailure, emptyReport, mergeReport, type ImportReport } from './report.ts'
@@ -34,6 +35,7 @@ export const IMPORTERS: Record<ImportFormat, Importer> = {
   ics: importCalendarFile,
   vcf: importVcardFile,
   csv: importCsvFile,
+  jsonl: importExportFile,
 }
 
 const MAIL_FORMATS = new Set<ImportFormat>(['mbox', 'maildir', 'eml'])
