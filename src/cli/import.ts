@@ -7,13 +7,14 @@ import type { Actor, Role } from '../domain/auth/roles.ts'
 import { acceptSuggestions, getSuggestions } from '../domain/email/service.ts'
 import { IMPORT_FORMATS, type ImportFormat } from '../domain/imports/detect.ts'
 import { importPath, sizeOf } from '../domain/imports/importers.ts'
+import { parseColumnMap } from '../domain/imports/options.ts'
 import { formatReport } from '../domain/imports/report.ts'
 import { listOrganisations } from '../domain/orgs/queries.ts'
 import { findUserByEmail } from '../domain/users/queries.ts'
 import { AppError } from '../lib/errors.ts'
 import { findOrganisation, systemActor, withDatabase } from './data.ts'
 
-type ImportOptions = { org?: string; as?: string; format?: ImportFormat; progress: boolean }
+type ImportOptions = { org?: string; as?: string; format?: ImportFormat; progress: boolean; since?: Date; until?: Date; tz?: string; map?: Record<string, string> }
 
 /** A progress bar on a terminal (records, rate, ETA from bytes); nothing when piped. */
 function progressBar(totalBytes: number, enabled: boolean) {
@@ -41,6 +42,20 @@ async function resolveOrg(db: Db, slug: string | undefined) {
   const orgs = await listOrganisations(db)
   if (orgs.length !== 1) throw new AppError('invalid_request', `Say which organisation with --org <slug> (there are ${orgs.length})`)
   return orgs[0]!
+}
+
+const isoDate = (value: string) => {
+  const date = new Date(value)
+  if (Number.isNaN(date.getTime())) throw new InvalidArgumentError('must be a date such as 2024-01-31')
+  return date
+}
+
+const columnMap = (value: string) => {
+  try {
+    return parseColumnMap(value)
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message)
+  }
 }
 
 const positive = (value: string) => {
@@ -89,6 +104,10 @@ export function registerImport(program: Command) {
     .option('--as <email>', 'the user doing the import (recorded in the audit log); default: the system')
     .addOption(new Option('--format <format>', 'skip detection').choices(IMPORT_FORMATS))
     .option('--no-progress', 'no progress bar')
+    .option('--since <date>', 'calendars: record meetings from this date (default: two years back)', isoDate)
+    .option('--until <date>', 'calendars: up to this date (default: now)', isoDate)
+    .option('--tz <zone>', 'calendars: IANA time zone of floating times (default UTC)')
+    .option('--map <mapping>', 'CSV: which column is which field, e.g. "Email=email,Company=account,Full Name=name"', columnMap)
     .action(async (path: string, opts: ImportOptions) => {
       const target = resolve(path)
       try {
@@ -109,7 +128,8 @@ export function registerImport(program: Command) {
         const bar = progressBar(await sizeOf(target), opts.progress)
         const started = Date.now()
         try {
-          const report = await importPath({ db, orgId: org.id, actor, onProgress: bar.update }, target, opts.format)
+          const options = { since: opts.since, until: opts.until, timeZone: opts.tz, columns: opts.map }
+          const report = await importPath({ db, orgId: org.id, actor, onProgress: bar.update, options }, target, opts.format)
           bar.stop()
           console.log(formatReport(report, (Date.now() - started) / 1000))
         } finally {
