@@ -15,10 +15,32 @@ export type BatchResult = { inserted: number; experiences: number }
 
 const list = (values: string[]) => values.join(' ')
 
-export async function insertMessages(db: Db, orgId: string, batch: MessageFacts[], keepSubjects: boolean): Promise<number> {
-  if (batch.length === 0) return 0
-  const col = <T>(pick: (m: MessageFacts) => T) => batch.map(pick)
-  const result = await sql<{ id: string }>`
+/**
+ * Store the messages not stored yet; returns content hash → id of those written. Duplicates
+ * within the batch and those already stored (same content hash or Message-ID) are sorted out
+ * first with one indexed lookup, so the insert carries only new rows; ON CONFLICT DO NOTHING
+ * still guards against a concurrent import.
+ */
+export async function insertMessages(db: Db, orgId: string, batch: MessageFacts[], keepSubjects: boolean): Promise<Map<string, string>> {
+  const hashes = new Set<string>()
+  const ids = new Set<string>()
+  const unique = batch.filter((m) => {
+    if (hashes.has(m.contentHash) || (m.messageId && ids.has(m.messageId))) return false
+    hashes.add(m.contentHash)
+    if (m.messageId) ids.add(m.messageId)
+    return true
+  })
+  if (unique.length === 0) return new Map()
+  const { rows: known } = await sql<{ content_hash: string; message_id: string | null }>`
+    SELECT content_hash, message_id FROM email_messages WHERE org_id = ${orgId} AND content_hash = ANY(${[...hashes]}::text[])
+    UNION ALL
+    SELECT content_hash, message_id FROM email_messages WHERE org_id = ${orgId} AND message_id = ANY(${[...ids]}::text[])`.execute(db)
+  const knownHashes = new Set(known.map((r) => r.content_hash))
+  const knownIds = new Set(known.map((r) => r.message_id))
+  const fresh = unique.filter((m) => !knownHashes.has(m.contentHash) && !(m.messageId && knownIds.has(m.messageId)))
+  if (fresh.length === 0) return new Map()
+  const col = <T>(pick: (m: MessageFacts) => T) => fresh.map(pick)
+  const result = await sql<{ id: string; content_hash: string }>`
     INSERT INTO email_messages (org_id, message_id, content_hash, sent_at, from_address, from_name, to_addresses, cc_addresses,
       subject, subject_key, thread_key, in_reply_to, reference_ids, is_reply)
     SELECT ${orgId}::uuid, m.message_id, m.content_hash, m.sent_at, m.from_address, m.from_name,
@@ -30,8 +52,8 @@ export async function insertMessages(db: Db, orgId: string, batch: MessageFacts[
       ${col((m) => m.inReplyTo)}::text[], ${col((m) => list(m.references))}::text[], ${col((m) => m.isReply)}::boolean[])
       AS m (message_id, content_hash, sent_at, from_address, from_name, to_list, cc_list, subject, subject_key, thread_key, in_reply_to, reference_list, is_reply)
     ON CONFLICT DO NOTHING
-    RETURNING id`.execute(db)
-  return result.rows.length
+    RETURNING id, content_hash`.execute(db)
+  return new Map(result.rows.map((r) => [r.content_hash, r.id]))
 }
 
 type Pending = { messageId: string; contentHash: string; sentAt: Date; subject: string | null; match: ReturnType<typeof matchParticipants> }
@@ -40,22 +62,32 @@ type Pending = { messageId: string; contentHash: string; sentAt: Date; subject: 
  * Experiences for the stored messages among `candidates` that involve one of our people and a
  * stakeholder and have none yet (new ones, and older ones whose people became known since).
  */
-export async function linkExperiences(db: Db, orgId: string, directory: Directory, candidates: MessageFacts[], createdBy: string | null) {
+export async function linkExperiences(db: Db, orgId: string, directory: Directory, candidates: MessageFacts[], createdBy: string | null, justStored = new Map<string, string>()) {
   const matches = new Map<string, ReturnType<typeof matchParticipants>>()
+  const pending: Pending[] = []
+  const seen = new Set<string>()
   for (const m of candidates) {
+    if (seen.has(m.contentHash)) continue
+    seen.add(m.contentHash)
     const match = matchParticipants(directory, m.from, [...m.to, ...m.cc])
-    if (match.userIds.length && match.stakeholderIds.length) matches.set(m.contentHash, match)
+    if (!match.userIds.length || !match.stakeholderIds.length) continue
+    const id = justStored.get(m.contentHash)
+    // Stored by this batch: no experience yet, nothing to look up.
+    if (id) pending.push({ messageId: id, contentHash: m.contentHash, sentAt: m.sentAt, subject: directory.keepSubjects ? m.subject : null, match })
+    else matches.set(m.contentHash, match)
   }
   const touched = { stakeholders: new Set<string>(), users: new Set<string>() }
-  if (matches.size === 0) return { experiences: 0, touched }
-  const stored = await db
-    .selectFrom('email_messages')
-    .select(['id', 'content_hash', 'sent_at', 'subject'])
-    .where('org_id', '=', orgId)
-    .where('content_hash', 'in', [...matches.keys()])
-    .where('experience_id', 'is', null)
-    .execute()
-  const pending: Pending[] = stored.map((r) => ({ messageId: r.id, contentHash: r.content_hash, sentAt: r.sent_at, subject: r.subject, match: matches.get(r.content_hash)! }))
+  if (matches.size) {
+    // Stored before without an experience: their people became known since.
+    const stored = await db
+      .selectFrom('email_messages')
+      .select(['id', 'content_hash', 'sent_at', 'subject'])
+      .where('org_id', '=', orgId)
+      .where('content_hash', 'in', [...matches.keys()])
+      .where('experience_id', 'is', null)
+      .execute()
+    for (const r of stored) pending.push({ messageId: r.id, contentHash: r.content_hash, sentAt: r.sent_at, subject: r.subject, match: matches.get(r.content_hash)! })
+  }
   if (pending.length === 0) return { experiences: 0, touched }
   const created = await sql<{ id: string; external_id: string }>`
     INSERT INTO experiences (org_id, occurred_at, kind, direction, initiator, depth, title, source, external_id, account_id, created_by)
@@ -101,8 +133,9 @@ export async function writeBatch(db: Db, actor: Actor, directory: Directory, bat
     // A batch is all or nothing and re-running the import redoes whatever a crash lost, so the
     // commit need not wait for the disk: the last batches before a power cut may be lost, never torn.
     await sql`SET LOCAL synchronous_commit = off`.execute(trx)
-    const inserted = await insertMessages(trx, actor.orgId, batch, directory.keepSubjects)
-    const { experiences, touched } = await linkExperiences(trx, actor.orgId, directory, batch, actingUserId(actor))
+    const stored = await insertMessages(trx, actor.orgId, batch, directory.keepSubjects)
+    const inserted = stored.size
+    const { experiences, touched } = await linkExperiences(trx, actor.orgId, directory, batch, actingUserId(actor), stored)
     // Once per batch for everyone it touched, not once per message.
     if (experiences) await refreshTrustAfterWrite(trx, actor.orgId, [...touched.stakeholders], [...touched.users])
     if (inserted || experiences) {
