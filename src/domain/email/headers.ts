@@ -84,7 +84,7 @@ const ADDRESS = /^[^\s@<>]+@[^\s@<>]+$/
 
 // The same To and Cc lists come back message after message (a team, a mailing list): parsing
 // addresses is most of the header work, so the last few thousand lists are remembered.
-const MAX_CACHED_LISTS = 20_000
+const MAX_CACHED_LISTS = 5000
 const listCache = new Map<string, Mailbox[]>()
 
 function mailboxes(value: string | undefined): Mailbox[] {
