@@ -206,5 +206,12 @@ describe('e-mail import', { skip }, () => {
     assert.deepEqual((await call(app, stranger.rep, { method: 'GET', url: '/api/v1/email/messages' })).json().items, [])
     assert.deepEqual((await call(app, stranger.rep, { method: 'GET', url: '/api/v1/email/suggestions?minMessages=1' })).json().domains, [])
     assert.equal((await call(app, stranger.analyst, { method: 'GET', url: '/api/v1/email/responsiveness' })).json().overall.answered, 0)
+    assert.equal((await call(app, stranger.rep, { method: 'GET', url: '/api/v1/email/unanswered?olderThanHours=1' })).json().total, 0)
+    assert.equal((await call(app, org.rep, { method: 'GET', url: '/api/v1/email/unanswered?olderThanHours=1' })).json().total, 1)
+    // Accepting an address known only in the other organisation creates nothing there and links none of its mail.
+    const accepted = await call(app, stranger.rep, { method: 'POST', url: '/api/v1/email/suggestions/accept', payload: { people: [{ address: 'harib.h.alkitani@olng.simis.com' }] } })
+    assert.equal(accepted.json().experiencesCreated, 0)
+    assert.equal((await call(app, stranger.analyst, { method: 'POST', url: '/api/v1/email/suggestions/accept', payload: { people: [{ address: 'a@b.example' }] } })).statusCode, 403)
+    assert.equal((await call(app, stranger.analyst, { method: 'GET', url: '/api/v1/email/messages' })).statusCode, 403)
   })
 })
