@@ -58,6 +58,10 @@ describe('calendar parsing', { skip }, () => {
     assert.deepEqual(partly.issues, [{ index: 8, uid: 'sdfkf09fsd0', reason: 'Could not extract integer from "Next"' }])
     assert.equal(partly.occurrences.length, 8)
     assert.match(parseCalendar(read('python-icalendar/src/icalendar/tests/calendars/broken_dtstart.ics'), WIDE).issues[0]!.reason, /INVA-LI-D/)
+    // A bogus DURATION (10^18 weeks) would keep ical.js busy for ever: refused at once.
+    const started = Date.now()
+    assert.match(parseCalendar(read('python-icalendar/src/icalendar/tests/calendars/invalid_duration.ics'), WIDE).issues[0]!.reason, /DURATION/)
+    assert.ok(Date.now() - started < 1000)
   })
 
   test('repairs bare all-day dates and a byte-order mark', () => {

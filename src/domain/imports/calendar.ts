@@ -187,9 +187,21 @@ export function parseCalendar(source: string, window: CalendarWindow): ParsedCal
   return result
 }
 
+// ical.js normalises durations step by step: a bogus DURATION:P999999999999999999W never ends.
+const MAX_DURATION_SECONDS = 100 * 366 * 86_400
+function checkDuration(component: ICAL.Component) {
+  const duration = component.getFirstPropertyValue('duration')
+  if (duration instanceof ICAL.Duration) {
+    const seconds = Math.abs(duration.weeks * 604_800 + duration.days * 86_400 + duration.hours * 3600 + duration.minutes * 60 + duration.seconds)
+    if (!Number.isFinite(seconds) || seconds > MAX_DURATION_SECONDS) throw new Error('DURATION is longer than a century')
+  }
+}
+
 function expand(event: ICAL.Event, index: number, window: CalendarWindow, result: ParsedCalendar) {
   const component = event.component
   if (!component.hasProperty('dtstart')) throw new Error('the event has no DTSTART')
+  checkDuration(component)
+  for (const exception of Object.values(event.exceptions)) checkDuration(exception.component)
   const tzidOf = (c: ICAL.Component, name: string) => {
     const tzid = c.getFirstProperty(name)?.getParameter('tzid')
     return typeof tzid === 'string' ? tzid : null
