@@ -7,7 +7,7 @@ import { searchTextOf } from '../stakeholders/schema.ts'
 import { refreshTrustAfterWrite } from '../trust/refresh.ts'
 import { actingUserId } from '../imports/report.ts'
 import { loadDirectory } from './directory.ts'
-import { domainOf, foldAddress, type MessageFacts } from './headers.ts'
+import { domainOf, foldAddress } from './headers.ts'
 import * as q from './queries.ts'
 import {
   toEmailMessage,
@@ -129,7 +129,7 @@ export async function acceptSuggestions(db: Db, actor: Actor, body: AcceptSugges
       const touched = { stakeholders: new Set<string>(), users: new Set<string>() }
       // In slices: the lookup by content hash is one bound parameter per message.
       for (let i = 0; i < rows.length; i += 5000) {
-        const facts = rows.slice(i, i + 5000).map((r) => ({ contentHash: r.content_hash, from: r.from_address, to: r.to_addresses, cc: r.cc_addresses }) as MessageFacts)
+        const facts = rows.slice(i, i + 5000).map((r) => ({ contentHash: r.content_hash, from: r.from_address, to: r.to_addresses, cc: r.cc_addresses }))
         const linked = await linkExperiences(trx, actor.orgId, directory, facts, actingUserId(actor))
         experiencesCreated += linked.experiences
         linked.touched.stakeholders.forEach((id) => touched.stakeholders.add(id))
