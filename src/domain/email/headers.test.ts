@@ -46,6 +46,12 @@ describe('mail header facts', () => {
     assert.deepEqual(subject.to, ['zzzzteana@yahoogroups.com'])
   })
 
+  test('reads raw 8-bit headers that are not UTF-8 as Latin-1', { skip }, () => {
+    // A 2002 newsletter with an unencoded pound sign (0xA3) in its subject.
+    const facts = parseHeaders(headerOf('easy-ham-1/02218.f615f1b7360b9a22a0c9387f285a5af0.txt'))
+    assert.equal(facts.subject, 'Robbie Williams signs £80m deal')
+  })
+
   test('the same message under another Message-ID has the same content hash; another subject does not', () => {
     const message = (id: string, subject: string) =>
       Buffer.from(`Message-ID: <${id}>\r\nDate: Mon, 14 May 2001 16:39:00 -0700 (PDT)\r\nFrom: Phillip.Allen+x@enron.com\r\nTo: tim.belden@enron.com\r\nSubject: ${subject}\r\n`)
