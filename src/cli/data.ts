@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import { mkdir } from 'node:fs/promises'
 import { InvalidArgumentError, Option, type Command } from 'commander'
 import { loadConfig } from '../config.ts'
 import type { Db } from '../db/connect.ts'
@@ -11,7 +12,7 @@ import { findOrganisationBySlug, insertOrganisation, listOrganisations } from '.
 import { findUserByEmail, findUserForLogin } from '../domain/users/queries.ts'
 import { createUser, listUsers } from '../domain/users/service.ts'
 import { AppError, fromDatabaseError } from '../lib/errors.ts'
-import { exportOrganisation } from './export.ts'
+import { exportOrganisation, exportOrganisationCsv } from './export.ts'
 import { openDatabase } from './serve.ts'
 
 const SLUG_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/
@@ -52,7 +53,7 @@ const fail = (message: string): never => {
   throw new AppError('invalid_request', message)
 }
 
-async function withDatabase(work: (db: Db) => Promise<void>): Promise<void> {
+export async function withDatabase(work: (db: Db) => Promise<void>): Promise<void> {
   const handle = await openDatabase(loadConfig())
   try {
     await work(handle.db)
@@ -63,7 +64,7 @@ async function withDatabase(work: (db: Db) => Promise<void>): Promise<void> {
   }
 }
 
-async function findOrganisation(db: Db, slug: string) {
+export async function findOrganisation(db: Db, slug: string) {
   const org = await findOrganisationBySlug(db, slug)
   if (!org) throw new AppError('not_found', `No organisation with the slug "${slug}" (see: tend org list)`)
   return org
@@ -216,10 +217,17 @@ function registerExport(program: Command) {
     .description('Export all data of an organisation as JSON lines: {"type":"account","data":{…}} per record')
     .requiredOption('--org <slug>', 'organisation')
     .option('--out <file>', 'write to this file (with a progress bar) instead of stdout')
-    .action(async (opts: { org: string; out?: string }) => {
+    .option('--csv <folder>', 'write one CSV file per entity (accounts, stakeholders, relationships, experiences) into this folder instead')
+    .action(async (opts: { org: string; out?: string; csv?: string }) => {
       await withDatabase(async (db) => {
         const org = await findOrganisation(db, opts.org)
         const started = Date.now()
+        if (opts.csv) {
+          await mkdir(opts.csv, { recursive: true })
+          const counts = await exportOrganisationCsv(db, org, opts.csv)
+          console.error(`Exported ${Object.entries(counts).map(([type, n]) => `${count(n)} ${type}s`).join(', ')} of ${org.slug} to ${opts.csv} in ${((Date.now() - started) / 1000).toFixed(1)} s`)
+          return
+        }
         const counts = await exportOrganisation(db, org, opts.out)
         const total = Object.values(counts).reduce((a, b) => a + b, 0)
         const parts = Object.entries(counts).map(([type, n]) => `${count(n)} ${type === 'audit' ? 'audit entries' : n === 1 ? type : `${type}s`}`).join(', ')

@@ -1,7 +1,9 @@
 import { once } from 'node:events'
 import { open } from 'node:fs/promises'
 import type { Writable } from 'node:stream'
+import { join } from 'node:path'
 import { Presets, SingleBar } from 'cli-progress'
+import { stringify } from 'csv-stringify'
 import { sql } from 'kysely'
 import type { Db } from '../db/connect.ts'
 import type { OrganisationRow } from '../db/schema.ts'
@@ -135,6 +137,48 @@ export async function exportOrganisation(db: Db, org: OrganisationRow, file: str
   } finally {
     bar?.stop()
     await out.close()
+  }
+  return counts
+}
+
+export const CSV_TYPES = ['account', 'stakeholder', 'relationship', 'experience'] as const
+
+/** A cell: lists joined with "; ", objects as JSON, null as empty. */
+function cell(value: unknown): string {
+  if (value === null || value === undefined) return ''
+  if (Array.isArray(value)) return value.map((v) => (typeof v === 'object' ? JSON.stringify(v) : String(v))).join('; ')
+  if (typeof value === 'object') return JSON.stringify(value)
+  return String(value)
+}
+
+/**
+ * One CSV file per entity (accounts.csv, stakeholders.csv, relationships.csv, experiences.csv) in
+ * `folder`, with the API's field names as the header. For spreadsheets; the JSON-lines export is
+ * the one to re-import.
+ */
+export async function exportOrganisationCsv(db: Db, org: OrganisationRow, folder: string): Promise<Record<(typeof CSV_TYPES)[number], number>> {
+  const counts = { account: 0, stakeholder: 0, relationship: 0, experience: 0 }
+  for (const type of CSV_TYPES) {
+    const out = await openDestination(join(folder, `${type}s.csv`))
+    const csv = stringify({ bom: true })
+    csv.on('data', (chunk: Buffer | string) => void out.write(String(chunk)))
+    let header: string[] | null = null
+    try {
+      for await (const items of readPages(db, org, type)) {
+        for (const item of items as Record<string, unknown>[]) {
+          if (!header) {
+            header = Object.keys(item)
+            csv.write(header)
+          }
+          csv.write(header.map((k) => cell(item[k])))
+          counts[type]++
+        }
+      }
+      csv.end()
+      await once(csv, 'end')
+    } finally {
+      await out.close()
+    }
   }
   return counts
 }

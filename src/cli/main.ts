@@ -2,8 +2,10 @@ import { Command } from 'commander'
 import { ConfigError } from '../config.ts'
 import { DataDirLockedError } from '../db/connect.ts'
 import { registerDataCommands } from './data.ts'
+import { registerImport } from './import.ts'
 import { registerServe } from './serve.ts'
 import { registerTrustCommands } from './trust.ts'
+import { registerWhoKnows } from './who-knows.ts'
 
 const program = new Command()
   .name('tend')
@@ -13,6 +15,8 @@ const program = new Command()
 registerServe(program)
 registerDataCommands(program)
 registerTrustCommands(program)
+registerImport(program)
+registerWhoKnows(program)
 
 try {
   await program.parseAsync(process.argv)

@@ -2,11 +2,15 @@ import { Migrator, type Migration, type MigrationProvider } from 'kysely/migrati
 import type { Db } from './connect.ts'
 import * as m0001 from './migrations/0001_core.ts'
 import * as m0002 from './migrations/0002_trust.ts'
+import * as m0003 from './migrations/0003_capture.ts'
+import * as m0004 from './migrations/0004_contacts.ts'
 
 // Explicit list rather than a folder scan: the same files run from tsx, tests and any bundler.
 const MIGRATIONS: Record<string, Migration> = {
   '0001_core': m0001,
   '0002_trust': m0002,
+  '0003_capture': m0003,
+  '0004_contacts': m0004,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS }

@@ -183,6 +183,44 @@ export type AccountScoresTable = {
   computed_at: Date
 }
 
+export type EmailMessagesTable = {
+  id: Generated<string>
+  org_id: string
+  message_id: string | null
+  content_hash: string
+  sent_at: Timestamp
+  from_address: string
+  from_name: string | null
+  to_addresses: ColumnType<string[], string[] | undefined, string[]>
+  cc_addresses: ColumnType<string[], string[] | undefined, string[]>
+  subject: string | null
+  subject_key: string | null
+  thread_key: string
+  in_reply_to: string | null
+  reference_ids: ColumnType<string[], string[] | undefined, string[]>
+  is_reply: ColumnType<boolean, boolean | undefined, boolean>
+  experience_id: string | null
+  imported_at: CreatedAt
+}
+
+export type ImportJobsTable = {
+  id: Generated<string>
+  org_id: string
+  created_by: string
+  filename: string
+  format: string | null
+  options: ColumnType<Record<string, unknown>, string | undefined, string>
+  content: Buffer | null
+  size_bytes: ColumnType<number, number, number>
+  status: ColumnType<string, string | undefined, string>
+  attempts: ColumnType<number, number | undefined, number>
+  report: ColumnType<unknown, string | null | undefined, string | null>
+  error: string | null
+  created_at: CreatedAt
+  started_at: Date | null
+  finished_at: Date | null
+}
+
 export type Database = {
   organisations: OrganisationsTable
   users: UsersTable
@@ -199,6 +237,8 @@ export type Database = {
   relationship_scores: RelationshipScoresTable
   stakeholder_scores: StakeholderScoresTable
   account_scores: AccountScoresTable
+  email_messages: EmailMessagesTable
+  import_jobs: ImportJobsTable
 }
 
 export type UserRow = Selectable<UsersTable>

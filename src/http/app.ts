@@ -11,8 +11,12 @@ import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify'
 import { accountRoutes } from '../domain/accounts/routes.ts'
 import { auditRoutes } from '../domain/audit/routes.ts'
 import { authRoutes, SESSION_COOKIE } from '../domain/auth/routes.ts'
+import { connectionRoutes } from '../domain/connections/routes.ts'
 import { authenticateSession, authenticateToken } from '../domain/auth/service.ts'
+import { emailRoutes } from '../domain/email/routes.ts'
 import { experienceRoutes } from '../domain/experiences/routes.ts'
+import { importJobRoutes } from '../domain/import-jobs/routes.ts'
+import { mergeRoutes } from '../domain/merge/routes.ts'
 import { relationshipRoutes } from '../domain/relationships/routes.ts'
 import { stakeholderRoutes } from '../domain/stakeholders/routes.ts'
 import { trustRoutes } from '../domain/trust/routes.ts'
@@ -96,8 +100,12 @@ export async function buildApp({ config, db }: AppDeps): Promise<App> {
   await app.register(stakeholderRoutes, deps)
   await app.register(relationshipRoutes, deps)
   await app.register(experienceRoutes, deps)
+  await app.register(emailRoutes, deps)
   await app.register(trustRoutes, deps)
   await app.register(auditRoutes, deps)
+  await app.register(mergeRoutes, deps)
+  await app.register(connectionRoutes, deps)
+  await app.register(importJobRoutes, deps)
 
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger())
   app.get('/healthz', { schema: { hide: true } }, async () => ({ ok: true }))

@@ -1,7 +1,7 @@
 import { AppShell, Burger, Button, Group, Kbd, Menu, NavLink, ScrollArea, Stack, Text, UnstyledButton } from '@mantine/core'
 import { useDisclosure } from '@mantine/hooks'
 import { spotlight } from '@mantine/spotlight'
-import { IconAdjustments, IconBuilding, IconChevronDown, IconLogout, IconPlus, IconSearch, IconSettings, IconSun, IconUsersGroup } from '@tabler/icons-react'
+import { IconAdjustments, IconBuilding, IconChevronDown, IconLogout, IconMailPlus, IconPlus, IconSearch, IconSettings, IconSun, IconUsersGroup } from '@tabler/icons-react'
 import { useEffect, type ReactNode } from 'react'
 import { Link, NavLink as RouterNavLink, Outlet, useLocation, useNavigate } from 'react-router'
 import { hasRole, useCurrentSession, useLogout } from '../../features/auth/api.ts'
@@ -12,11 +12,12 @@ import { Logo } from '../logo.tsx'
 
 type NavItem = { to: string; label: string; icon: ReactNode; end?: boolean }
 
-function navItems(isManager: boolean, isAdmin: boolean): NavItem[] {
+function navItems(isManager: boolean, isAdmin: boolean, hasRecords = true): NavItem[] {
   const items: NavItem[] = [
     { to: '/', label: 'Today', icon: <IconSun size={18} stroke={1.6} />, end: true },
     { to: '/accounts', label: 'Accounts', icon: <IconBuilding size={18} stroke={1.6} /> },
   ]
+  if (hasRecords) items.push({ to: '/suggestions', label: 'Suggestions', icon: <IconMailPlus size={18} stroke={1.6} /> })
   if (isManager) items.push({ to: '/team', label: 'Team', icon: <IconUsersGroup size={18} stroke={1.6} /> })
   if (isAdmin) items.push({ to: '/admin', label: 'Admin', icon: <IconAdjustments size={18} stroke={1.6} /> })
   return items
@@ -77,7 +78,7 @@ export function AppLayout() {
   const [opened, { toggle, close }] = useDisclosure(false)
   const location = useLocation()
   useEffect(close, [location.pathname, close])
-  const items = navItems(hasRole(session, 'manager', 'admin'), hasRole(session, 'admin'))
+  const items = navItems(hasRole(session, 'manager', 'admin'), hasRole(session, 'admin'), !hasRole(session, 'analyst'))
 
   return (
     <QuickLogProvider>

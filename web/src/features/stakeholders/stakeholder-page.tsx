@@ -7,6 +7,7 @@ import { EmptyState, ErrorNotice, Page, PageLoader, Section } from '../../compon
 import { formatDaysAgo } from '../../lib/format.ts'
 import type { Stakeholder } from '../../lib/types.ts'
 import { useCurrentSession } from '../auth/api.ts'
+import { WhoKnowsPanel } from '../connections/who-knows-panel.tsx'
 import { useExperiences } from '../experiences/api.ts'
 import { useQuickLog } from '../experiences/quick-log-context.tsx'
 import { Timeline } from '../experiences/timeline.tsx'
@@ -139,6 +140,9 @@ function StakeholderBody({ stakeholder }: { stakeholder: Stakeholder }) {
                 ))}
               </Stack>
             )}
+          </Section>
+          <Section id="who-knows" title="Who knows them" description="Our people by strength: who should make the call" className="tend-order-5">
+            <WhoKnowsPanel stakeholderId={stakeholder.id} />
           </Section>
           <Section id="personal" title="Personal notes" description="Seen by the owners, their managers and admins" className="tend-order-5">
             <PersonalNotes stakeholder={stakeholder} />
