@@ -2,11 +2,15 @@ import { Migrator, type Migration, type MigrationProvider } from 'kysely/migrati
 import type { Db } from './connect.ts'
 import * as m0001 from './migrations/0001_core.ts'
 import * as m0002 from './migrations/0002_trust.ts'
+import * as m0006 from './migrations/0006_surveys.ts'
+import * as m0005 from './migrations/0005_plans_moments.ts'
 
 // Explicit list rather than a folder scan: the same files run from tsx, tests and any bundler.
 const MIGRATIONS: Record<string, Migration> = {
   '0001_core': m0001,
   '0002_trust': m0002,
+  '0006_surveys': m0006,
+  '0005_plans_moments': m0005,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS }
