@@ -305,6 +305,105 @@ export type ReferralsTable = {
   updated_at: Timestamp
 }
 
+export type RelationshipPlansTable = {
+  id: Generated<string>
+  org_id: string
+  account_id: string | null
+  stakeholder_id: string | null
+  title: string
+  objectives: ColumnType<string[], string[] | undefined, string[]>
+  owner_id: string
+  created_at: CreatedAt
+  updated_at: Timestamp
+  archived_at: Date | null
+}
+
+export type PlanActivitiesTable = {
+  id: Generated<string>
+  org_id: string
+  plan_id: string
+  kind: string
+  title: string
+  notes: string | null
+  owner_id: string
+  due_on: string | null
+  status: ColumnType<string, string | undefined, string>
+  done_at: Date | null
+  experience_id: string | null
+  created_at: CreatedAt
+  updated_at: Timestamp
+}
+
+export type SelfCheckQuestionsTable = {
+  id: Generated<string>
+  org_id: string
+  text: string
+  is_reversed: ColumnType<boolean, boolean | undefined, boolean>
+  position: ColumnType<number, number | undefined, number>
+  created_at: CreatedAt
+  archived_at: Date | null
+}
+
+export type SelfChecksTable = {
+  id: Generated<string>
+  org_id: string
+  account_id: string
+  user_id: string
+  taken_at: Timestamp
+  answers: ColumnType<unknown, string, string>
+  score: number
+  trust_score: number | null
+  notes: string | null
+}
+
+export type ClosePeopleTable = {
+  id: Generated<string>
+  org_id: string
+  stakeholder_id: string
+  name: string
+  relation: string
+  notes: string | null
+  created_at: CreatedAt
+  updated_at: Timestamp
+}
+
+export type MomentsTable = {
+  id: Generated<string>
+  org_id: string
+  stakeholder_id: string
+  close_person_id: string | null
+  kind: string
+  title: string | null
+  on_date: string
+  recurrence: string
+  lead_days: ColumnType<number, number | undefined, number>
+  notes: string | null
+  created_by: string | null
+  created_at: CreatedAt
+  updated_at: Timestamp
+}
+
+export type MomentActionsTable = {
+  id: Generated<string>
+  org_id: string
+  moment_id: string
+  occurs_on: string
+  user_id: string
+  experience_id: string | null
+  acted_at: CreatedAt
+}
+
+export type CalendarFeedsTable = {
+  id: Generated<string>
+  org_id: string
+  user_id: string
+  token_hash: string
+  token_prefix: string
+  created_at: CreatedAt
+  last_used_at: Date | null
+  revoked_at: Date | null
+}
+
 export type Database = {
   organisations: OrganisationsTable
   users: UsersTable
@@ -322,6 +421,21 @@ export type Database = {
   stakeholder_scores: StakeholderScoresTable
   account_scores: AccountScoresTable
   jobs: JobsTable
+  relationship_plans: RelationshipPlansTable
+  plan_activities: PlanActivitiesTable
+  self_check_questions: SelfCheckQuestionsTable
+  self_checks: SelfChecksTable
+  close_people: ClosePeopleTable
+  moments: MomentsTable
+  moment_actions: MomentActionsTable
+  calendar_feeds: CalendarFeedsTable
+  surveys: SurveysTable
+  survey_recipients: SurveyRecipientsTable
+  survey_links: SurveyLinksTable
+  survey_responses: SurveyResponsesTable
+  follow_ups: FollowUpsTable
+  escalations: EscalationsTable
+  referrals: ReferralsTable
 }
 
 export type UserRow = Selectable<UsersTable>
