@@ -13,6 +13,8 @@ import { authenticateSession, authenticateToken } from '../domain/auth/service.t
 import { experienceRoutes } from '../domain/experiences/routes.ts'
 import { relationshipRoutes } from '../domain/relationships/routes.ts'
 import { stakeholderRoutes } from '../domain/stakeholders/routes.ts'
+import { publicSurveyRoutes } from '../domain/surveys/public-routes.ts'
+import { surveyRoutes } from '../domain/surveys/routes.ts'
 import { trustRoutes } from '../domain/trust/routes.ts'
 import { userRoutes } from '../domain/users/routes.ts'
 import { isGuard } from './guard.ts'
@@ -93,6 +95,8 @@ export async function buildApp({ config, db }: AppDeps): Promise<App> {
   await app.register(experienceRoutes, deps)
   await app.register(trustRoutes, deps)
   await app.register(auditRoutes, deps)
+  await app.register(surveyRoutes, deps)
+  await app.register(publicSurveyRoutes, deps)
 
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger())
   app.get('/healthz', { schema: { hide: true } }, async () => ({ ok: true }))

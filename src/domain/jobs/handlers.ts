@@ -1,5 +1,7 @@
 import type { Db } from '../../db/connect.ts'
 import type { MailMessage } from '../../lib/mail.ts'
+import { sendSurveyInvite, sendSurveyReminder } from '../surveys/jobs.ts'
+import { SURVEY_INVITE, SURVEY_REMINDER } from '../surveys/service.ts'
 import { enqueue } from './queue.ts'
 import { PermanentJobError, type JobContext, type JobHandlers, type ScheduledTask } from './worker.ts'
 
@@ -18,6 +20,8 @@ export async function sendMailJob({ mailer, job }: JobContext<MailMessage>) {
 /** Every job kind the server's worker runs: add one line per kind. */
 export const JOB_HANDLERS: JobHandlers = {
   [MAIL_SEND]: sendMailJob,
+  [SURVEY_INVITE]: sendSurveyInvite,
+  [SURVEY_REMINDER]: sendSurveyReminder,
 }
 
 /** Queue an e-mail (durable, retried, sent once per dedupeKey). Pass a transaction to enqueue atomically with a write. */
