@@ -11,6 +11,8 @@ import { auditRoutes } from '../domain/audit/routes.ts'
 import { authRoutes, SESSION_COOKIE } from '../domain/auth/routes.ts'
 import { authenticateSession, authenticateToken } from '../domain/auth/service.ts'
 import { experienceRoutes } from '../domain/experiences/routes.ts'
+import { momentRoutes } from '../domain/moments/routes.ts'
+import { planRoutes } from '../domain/plans/routes.ts'
 import { relationshipRoutes } from '../domain/relationships/routes.ts'
 import { stakeholderRoutes } from '../domain/stakeholders/routes.ts'
 import { publicSurveyRoutes } from '../domain/surveys/public-routes.ts'
@@ -95,6 +97,8 @@ export async function buildApp({ config, db }: AppDeps): Promise<App> {
   await app.register(experienceRoutes, deps)
   await app.register(trustRoutes, deps)
   await app.register(auditRoutes, deps)
+  await app.register(momentRoutes, deps)
+  await app.register(planRoutes, deps)
   await app.register(surveyRoutes, deps)
   await app.register(publicSurveyRoutes, deps)
 
