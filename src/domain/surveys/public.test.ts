@@ -5,7 +5,7 @@ import { assertProblem, call, makeOrg, useTestEnv } from '../../../test/helpers.
 import { startTestSmtp } from '../../../test/smtp.ts'
 import { JOB_HANDLERS } from '../jobs/handlers.ts'
 import { runDueJobs } from '../jobs/worker.ts'
-import { answer, makeCustomer, sendAndLink } from './surveys.test.ts'
+import { answer, makeCustomer, sendAndLink } from '../../../test/surveys.ts'
 
 const env = useTestEnv()
 let ipSeq = 0
