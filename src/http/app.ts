@@ -12,6 +12,8 @@ import { authRoutes, SESSION_COOKIE } from '../domain/auth/routes.ts'
 import { authenticateSession, authenticateToken } from '../domain/auth/service.ts'
 import { escalationRoutes } from '../domain/escalations/routes.ts'
 import { experienceRoutes } from '../domain/experiences/routes.ts'
+import { momentRoutes } from '../domain/moments/routes.ts'
+import { planRoutes } from '../domain/plans/routes.ts'
 import { referralRoutes } from '../domain/referrals/routes.ts'
 import { relationshipRoutes } from '../domain/relationships/routes.ts'
 import { stakeholderRoutes } from '../domain/stakeholders/routes.ts'
@@ -97,6 +99,8 @@ export async function buildApp({ config, db }: AppDeps): Promise<App> {
   await app.register(experienceRoutes, deps)
   await app.register(trustRoutes, deps)
   await app.register(auditRoutes, deps)
+  await app.register(momentRoutes, deps)
+  await app.register(planRoutes, deps)
   await app.register(surveyRoutes, deps)
   await app.register(publicSurveyRoutes, deps)
   await app.register(escalationRoutes, deps)

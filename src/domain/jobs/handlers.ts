@@ -3,6 +3,8 @@ import type { MailMessage } from '../../lib/mail.ts'
 import { sendSurveyInvite, sendSurveyReminder } from '../surveys/jobs.ts'
 import { SURVEY_INVITE, SURVEY_REMINDER } from '../surveys/service.ts'
 import { enqueue } from './queue.ts'
+import { REMINDER_KIND } from '../moments/personal-data.ts'
+import { momentReminderTask, sendMomentReminder } from '../moments/reminders.ts'
 import { PermanentJobError, type JobContext, type JobHandlers, type ScheduledTask } from './worker.ts'
 
 /** The generic kind: send the MailMessage in the payload. Enqueue it to send any e-mail durably. */
@@ -20,6 +22,7 @@ export async function sendMailJob({ mailer, job }: JobContext<MailMessage>) {
 /** Every job kind the server's worker runs: add one line per kind. */
 export const JOB_HANDLERS: JobHandlers = {
   [MAIL_SEND]: sendMailJob,
+  [REMINDER_KIND]: sendMomentReminder,
   [SURVEY_INVITE]: sendSurveyInvite,
   [SURVEY_REMINDER]: sendSurveyReminder,
 }
@@ -30,4 +33,4 @@ export function enqueueMail(db: Db, input: { orgId: string; dedupeKey: string; m
 }
 
 /** Periodic, idempotent tasks the worker runs (e.g. enqueue due reminders): add one line per task. */
-export const JOB_TASKS: ScheduledTask[] = []
+export const JOB_TASKS: ScheduledTask[] = [momentReminderTask]
