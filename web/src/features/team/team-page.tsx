@@ -3,6 +3,7 @@ import { IconChevronDown, IconChevronRight } from '@tabler/icons-react'
 import { Fragment, useState } from 'react'
 import { Link, useSearchParams } from 'react-router'
 import { EmptyState, ErrorNotice, Page, PageLoader, Section, Stat } from '../../components/page.tsx'
+import { OverdueActivities } from '../plans/overdue-activities.tsx'
 import { formatDaysAgo, label, ROLE_LABELS } from '../../lib/format.ts'
 import type { User } from '../../lib/types.ts'
 import { useCurrentSession } from '../auth/api.ts'
@@ -118,6 +119,9 @@ export function TeamPage() {
               </Table.Tbody>
             </Table>
           </Table.ScrollContainer>
+        </Section>
+        <Section id="team-overdue" title="Overdue gives across the team" description="Planned activities past their date, by owner">
+          <OverdueActivities scope="team" />
         </Section>
         <Section id="team-attention" title="Going cold across the team" description="Most important first, with a suggested next step">
           {attention.isPending ? <PageLoader /> : !attention.data ? <EmptyState title="Trust scores are not available yet" /> : attention.data.items.length === 0 ? <EmptyState title="Nothing is going cold" /> : (

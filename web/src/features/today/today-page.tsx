@@ -12,6 +12,8 @@ import { useRelationships } from '../relationships/api.ts'
 import { useStakeholdersById } from '../stakeholders/use-stakeholder-names.ts'
 import { useAttention } from '../trust/api.ts'
 import { TrustScore } from '../trust/trust-badge.tsx'
+import { UpcomingMoments } from '../moments/upcoming-moments.tsx'
+import { OverdueActivities } from '../plans/overdue-activities.tsx'
 
 function greeting() {
   const h = new Date().getHours()
@@ -105,6 +107,14 @@ export function TodayPage() {
           </div>
           <Section id="mine" title="Your key relationships" description="By importance">
             <MyRelationships userId={me.id} />
+          </Section>
+        </SimpleGrid>
+        <SimpleGrid cols={{ base: 1, md: 2 }} spacing="lg">
+          <Section id="moments" title="Moments coming up" description="In the lives of the people you know, next 30 days">
+            <UpcomingMoments />
+          </Section>
+          <Section id="overdue-gives" title="Overdue gives" description="Planned introductions, insights and invitations past their date">
+            <OverdueActivities scope="me" />
           </Section>
         </SimpleGrid>
         <Section id="recent" title="Recently logged" description="Experiences you took part in">
