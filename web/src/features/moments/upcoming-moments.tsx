@@ -13,7 +13,7 @@ function OccurrenceRow({ o }: { o: Occurrence }) {
     <Group component="li" justify="space-between" wrap="wrap" gap="sm" py="sm" style={{ borderTop: '1px solid var(--tend-border)' }}>
       <div style={{ minWidth: 0, flex: '1 1 260px' }}>
         <Group gap={8} wrap="nowrap">
-          <Badge variant="light" color={o.daysUntil <= 3 ? 'orange' : 'gray'} tt="none">{when(o.daysUntil)}</Badge>
+          <Badge variant="light" color={o.daysUntil <= 3 ? 'orange' : 'gray'} tt="none" style={{ flexShrink: 0 }}>{when(o.daysUntil)}</Badge>
           <Anchor component={Link} to={`/stakeholders/${o.stakeholderId}`} fw={600} fz="sm" c="dark">{o.title}</Anchor>
         </Group>
         <Text fz="xs" c="dimmed" mt={4}>{formatDate(o.occursOn)}{o.accountName ? ` · ${o.stakeholderName}, ${o.accountName}` : ''}</Text>

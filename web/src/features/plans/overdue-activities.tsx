@@ -19,7 +19,7 @@ export function OverdueActivities({ scope }: { scope: 'me' | 'team' }) {
             <Text fz="sm" fw={500}>{a.title}</Text>
             <Text fz="xs" c="dimmed">{label(ACTIVITY_KIND_LABELS, a.kind)} for <Anchor component={Link} to={a.stakeholderId ? `/stakeholders/${a.stakeholderId}` : `/accounts/${a.accountId}`} fz="xs">{a.subjectName}</Anchor>{scope === 'team' ? ` · ${a.ownerName}` : ''}</Text>
           </div>
-          <Badge color="red" variant="light" tt="none">{a.daysOverdue} {a.daysOverdue === 1 ? 'day' : 'days'} late</Badge>
+          <Badge color="red" variant="light" tt="none" style={{ flexShrink: 0 }}>{a.daysOverdue} {a.daysOverdue === 1 ? 'day' : 'days'} late</Badge>
         </Group>
       ))}
     </Stack>
