@@ -19,8 +19,9 @@ describe('escalations API', () => {
     const exp = (await call(app, org.rep, { method: 'GET', url: `/api/v1/experiences/${critical.experienceId}` })).json()
     assert.deepEqual([exp.kind, exp.valence, exp.initiator, exp.stakeholderIds], ['escalation', -2, 'them', [ann.stakeholderId]])
 
-    const complaint = (await open({ kind: 'complaint', severity: 'low', accountId: bo.accountId, stakeholderId: bo.stakeholderId, title: 'Invoice wrong', openedAt: hoursAgo(5) })).json()
+    const complaint = (await open({ kind: 'complaint', severity: 'low', stakeholderId: bo.stakeholderId, title: 'Invoice wrong', openedAt: hoursAgo(5) })).json()
     assert.equal((await call(app, org.rep, { method: 'GET', url: `/api/v1/experiences/${complaint.experienceId}` })).json().valence, -1)
+    assert.equal(complaint.accountId, bo.accountId)
 
     const responded = (await call(app, org.rep, { method: 'POST', url: `/api/v1/escalations/${critical.id}/respond`, payload: { at: hoursAgo(8) } })).json()
     assert.equal(Math.round(responded.responseHours), 2)
@@ -45,6 +46,8 @@ describe('escalations API', () => {
     const [org, other] = [await makeOrg(db), await makeOrg(db)]
     const ann = await makeCustomer(app, org, 'Ann')
     assertProblem(await call(app, org.rep, { method: 'POST', url: '/api/v1/escalations', payload: { kind: 'rant', accountId: 'x', title: '' } }), 400, ['#/kind', '#/accountId', '#/title', '#/stakeholderId'])
+    const noAccount = (await call(app, org.rep, { method: 'POST', url: '/api/v1/stakeholders', payload: { name: 'Solo' } })).json()
+    assertProblem(await call(app, org.rep, { method: 'POST', url: '/api/v1/escalations', payload: { kind: 'complaint', stakeholderId: noAccount.id, title: 'x' } }), 422, ['#/accountId'])
     const zed = await makeCustomer(app, other, 'Zed')
     assertProblem(await call(app, org.rep, { method: 'POST', url: '/api/v1/escalations', payload: { kind: 'complaint', accountId: ann.accountId, stakeholderId: zed.stakeholderId, title: 'x' } }), 422, ['#/stakeholderId'])
     const e = (await call(app, org.rep, { method: 'POST', url: '/api/v1/escalations', payload: { kind: 'complaint', accountId: ann.accountId, stakeholderId: ann.stakeholderId, title: 'x', openedAt: hoursAgo(2) } })).json()

@@ -44,7 +44,7 @@ export type Escalation = Static<typeof EscalationSchema>
 export const CreateEscalationBodySchema = Type.Object({
   kind: StringEnum(ESCALATION_KINDS),
   severity: Type.Optional(StringEnum(SEVERITIES)),
-  accountId: Uuid,
+  accountId: Type.Optional(Type.String({ format: 'uuid', description: 'Default: the stakeholder\'s account' })),
   stakeholderId: Type.String({ format: 'uuid', description: 'Who raised it: the negative experience is theirs' }),
   ownerId: Type.Optional(Nullable(Uuid)),
   title: Type.String({ minLength: 1, maxLength: 300 }),

@@ -69,19 +69,21 @@ export async function createEscalation(db: Db, actor: Actor, body: CreateEscalat
   return db.transaction().execute(async (trx) => {
     const stakeholder = await q.findStakeholder(trx, actor.orgId, body.stakeholderId)
     if (!stakeholder) throw invalidReference('#/stakeholderId', 'is not a stakeholder of this organisation')
-    if (!(await q.accountExists(trx, actor.orgId, body.accountId))) throw invalidReference('#/accountId', 'is not an account of this organisation')
+    const accountId = body.accountId ?? stakeholder.account_id
+    if (!accountId) throw invalidReference('#/accountId', 'is required: the stakeholder belongs to no account')
+    if (!(await q.accountExists(trx, actor.orgId, accountId))) throw invalidReference('#/accountId', 'is not an account of this organisation')
     if (body.ownerId && !(await q.userExists(trx, actor.orgId, body.ownerId))) throw invalidReference('#/ownerId', 'is not an active user of this organisation')
-    const ownerId = body.ownerId === undefined ? (await q.accountOwner(trx, actor.orgId, body.accountId)) ?? (actor.via === 'system' ? null : actor.userId) : body.ownerId
+    const ownerId = body.ownerId === undefined ? (await q.accountOwner(trx, actor.orgId, accountId)) ?? (actor.via === 'system' ? null : actor.userId) : body.ownerId
     const userIds = [...new Set([...(await q.relationshipUsers(trx, actor.orgId, body.stakeholderId)), ...(ownerId ? [ownerId] : []), ...(actor.via === 'system' ? [] : [actor.userId])])]
     const experience = userIds.length
       ? await createExperience(trx, actor, {
         occurredAt: openedAt.toISOString(), kind: body.kind, valence: severity === 'high' || severity === 'critical' ? -2 : -1,
-        direction: 'mutual', initiator: 'them', depth: 'meaningful', title: body.title, stakeholderIds: [body.stakeholderId], userIds, accountId: body.accountId,
+        direction: 'mutual', initiator: 'them', depth: 'meaningful', title: body.title, stakeholderIds: [body.stakeholderId], userIds, accountId,
       })
       : null
     const targets = DEFAULT_TARGETS[severity]
     const id = await q.insertEscalation(trx, actor.orgId, {
-      kind: body.kind, severity, account_id: body.accountId, stakeholder_id: body.stakeholderId, owner_id: ownerId, title: body.title, description: body.description ?? null,
+      kind: body.kind, severity, account_id: accountId, stakeholder_id: body.stakeholderId, owner_id: ownerId, title: body.title, description: body.description ?? null,
       opened_at: openedAt, response_target_hours: body.responseTargetHours ?? targets.response, resolution_target_hours: body.resolutionTargetHours ?? targets.resolution,
       experience_id: experience?.id ?? null, created_by: actor.via === 'system' ? null : actor.userId,
     })

@@ -39,6 +39,7 @@ export const router = createBrowserRouter([
           { path: 'stakeholders/:stakeholderId', lazy: () => import('../features/stakeholders/stakeholder-page.tsx').then((m) => ({ Component: m.StakeholderPage })) },
           { path: 'surveys', lazy: () => import('../features/surveys/surveys-page.tsx').then((m) => ({ Component: m.SurveysPage })) },
           { path: 'surveys/:surveyId', lazy: () => import('../features/surveys/survey-page.tsx').then((m) => ({ Component: m.SurveyPage })) },
+          { path: 'escalations', lazy: () => import('../features/surveys/escalations-page.tsx').then((m) => ({ Component: m.EscalationsPage })) },
           { path: 'team', lazy: () => import('../features/team/team-page.tsx').then((m) => ({ Component: m.TeamPage })) },
           { path: 'admin', lazy: () => import('../features/admin/admin-page.tsx').then((m) => ({ Component: m.AdminPage })) },
           { path: 'settings', lazy: () => import('../features/settings/settings-page.tsx').then((m) => ({ Component: m.SettingsPage })) },

@@ -37,9 +37,10 @@ function FollowUpRow({ item }: { item: FollowUp }) {
 }
 
 /** Open follow-ups of detractor answers: yours (Today) or your team's (manager view). */
-export function FollowUpsPanel({ scope = 'mine', title = 'Detractor follow-ups' }: { scope?: 'mine' | 'team' | 'all'; title?: string }) {
+export function FollowUpsPanel({ scope = 'mine', title = 'Detractor follow-ups', hideWhenEmpty = false }: { scope?: 'mine' | 'team' | 'all'; title?: string; hideWhenEmpty?: boolean }) {
   const query = scope === 'mine' ? { ownerId: 'me' } : scope === 'team' ? { subtreeOf: 'me' } : {}
   const list = useFollowUps(query)
+  if (hideWhenEmpty && (list.isPending || list.error || list.data.items.length === 0)) return null
   return (
     <Section title={title} description="Every detractor answer needs someone to call back and say what was done." id={`follow-ups-${scope}`}>
       {list.isPending ? <PageLoader /> : list.error ? <ErrorNotice error={list.error} /> : list.data.items.length === 0

@@ -3,6 +3,7 @@ import { useState } from 'react'
 import { Link, useParams } from 'react-router'
 import { EmptyState, ErrorNotice, Page, PageLoader, Section, Stat } from '../../components/page.tsx'
 import { formatDate } from '../../lib/format.ts'
+import { useCurrentSession } from '../auth/api.ts'
 import type { StakeholderChoice } from '../experiences/quick-log-context.tsx'
 import { StakeholderPicker } from '../experiences/stakeholder-picker.tsx'
 import { useUsers } from '../users/api.ts'
@@ -114,16 +115,17 @@ export function SurveyPage() {
   const survey = useSurvey(surveyId)
   const results = useSurveyResults(surveyId, period)
   const close = useCloseSurvey(surveyId)
+  const canWrite = useCurrentSession().permissions.includes('records')
   if (survey.isPending) return <PageLoader />
   if (survey.error) return <Page title="Survey"><ErrorNotice error={survey.error} /></Page>
   const s = survey.data
   return (
     <Page title={s.name} subtitle={<>{KIND_NAMES[s.kind]} · created {formatDate(s.createdAt)}{s.closedAt ? ` · closed ${formatDate(s.closedAt)}` : ''} · <Anchor component={Link} to="/surveys" fz="sm">All surveys</Anchor></>}
-      actions={s.closedAt ? null : <Button variant="default" onClick={() => close.mutate()} loading={close.isPending}>Close survey</Button>}>
+      actions={s.closedAt || !canWrite ? null : <Button variant="default" onClick={() => close.mutate()} loading={close.isPending}>Close survey</Button>}>
       <Stack gap="lg">
         {results.data ? <ResultsSection survey={s} results={results.data} period={period} setPeriod={setPeriod} /> : results.error ? <ErrorNotice error={results.error} /> : <PageLoader />}
-        {s.closedAt ? null : <SendSection survey={s} />}
-        <AnswersSection survey={s} />
+        {s.closedAt || !canWrite ? null : <SendSection survey={s} />}
+        {canWrite ? <AnswersSection survey={s} /> : null}
       </Stack>
     </Page>
   )

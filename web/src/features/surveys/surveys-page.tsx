@@ -5,8 +5,10 @@ import { Link, useNavigate } from 'react-router'
 import { EmptyState, ErrorNotice, Page, PageLoader, Section } from '../../components/page.tsx'
 import { ApiError } from '../../lib/api-client.ts'
 import { formatDate } from '../../lib/format.ts'
+import { useCurrentSession } from '../auth/api.ts'
 import { KIND_NAMES, useCreateSurvey, useSurveys, type SurveyKind } from './api.ts'
 import { FollowUpsPanel } from './follow-ups-panel.tsx'
+import { ResultsAcross } from './results-across.tsx'
 
 function CreateSurveyForm({ onDone }: { onDone: () => void }) {
   const create = useCreateSurvey()
@@ -37,9 +39,11 @@ function CreateSurveyForm({ onDone }: { onDone: () => void }) {
 export function SurveysPage() {
   const surveys = useSurveys()
   const [isCreating, setCreating] = useState(false)
+  // Analysts read aggregates only: no sending, no individual answers or follow-ups.
+  const canWrite = useCurrentSession().permissions.includes('records')
   return (
     <Page title="Surveys" subtitle="NPS and CSAT from customers, ESAT from our team: sent as personal one-time links."
-      actions={<Button leftSection={<IconPlus size={16} />} onClick={() => setCreating(true)}>New survey</Button>}>
+      actions={canWrite ? <Button leftSection={<IconPlus size={16} />} onClick={() => setCreating(true)}>New survey</Button> : null}>
       <Stack gap="lg">
         {isCreating ? <Section title="New survey" id="new-survey"><CreateSurveyForm onDone={() => setCreating(false)} /></Section> : null}
         <Section title="All surveys" id="survey-list">
@@ -64,7 +68,8 @@ export function SurveysPage() {
               </Table.ScrollContainer>
             )}
         </Section>
-        <FollowUpsPanel scope="all" title="Open detractor follow-ups" />
+        <ResultsAcross />
+        {canWrite ? <FollowUpsPanel scope="all" title="Open detractor follow-ups" /> : null}
       </Stack>
     </Page>
   )

@@ -11,6 +11,7 @@ import { useRelationships, type RelationshipWithTrust } from '../relationships/a
 import { useStakeholdersById } from '../stakeholders/use-stakeholder-names.ts'
 import { useAttention } from '../trust/api.ts'
 import { useUsers } from '../users/api.ts'
+import { FollowUpsPanel } from '../surveys/follow-ups-panel.tsx'
 import { TrustScore } from '../trust/trust-badge.tsx'
 
 type PersonStats = { user: User; relationships: RelationshipWithTrust[]; scored: number; cold: number; avg: number | null; coverage: number | null }
@@ -120,6 +121,7 @@ export function TeamPage() {
             </Table>
           </Table.ScrollContainer>
         </Section>
+        <FollowUpsPanel scope="team" title="Detractor follow-ups across the team" />
         <Section id="team-overdue" title="Overdue gives across the team" description="Planned activities past their date, by owner">
           <OverdueActivities scope="team" />
         </Section>

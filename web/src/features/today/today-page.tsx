@@ -14,6 +14,7 @@ import { useAttention } from '../trust/api.ts'
 import { TrustScore } from '../trust/trust-badge.tsx'
 import { UpcomingMoments } from '../moments/upcoming-moments.tsx'
 import { OverdueActivities } from '../plans/overdue-activities.tsx'
+import { FollowUpsPanel } from '../surveys/follow-ups-panel.tsx'
 
 function greeting() {
   const h = new Date().getHours()
@@ -117,6 +118,7 @@ export function TodayPage() {
             <OverdueActivities scope="me" />
           </Section>
         </SimpleGrid>
+        <FollowUpsPanel scope="mine" title="Close the loop" hideWhenEmpty />
         <Section id="recent" title="Recently logged" description="Experiences you took part in">
           {recent.isPending ? <PageLoader /> : recent.data?.pages[0]?.items.length ? (
             <Timeline experiences={recent.data.pages.flatMap((p) => p.items)} />
