@@ -28,7 +28,7 @@ export function SelfCheckPanel({ accountId }: { accountId: string }) {
           </Stack>
         </Group>
       ) : <Text fz="sm" c="dimmed">No self-check yet. Five honest questions: do they believe we have their interests at heart?</Text>}
-      <Text fz="xs" c={s.isDue ? 'orange' : 'dimmed'}>{s.isDue ? 'A self-check is due.' : `Next self-check due ${formatDate(s.nextDueOn)}.`}</Text>
+      <Text fz="xs" fw={s.isDue ? 600 : 400} c={s.isDue ? 'dark' : 'dimmed'}>{s.isDue ? 'A self-check is due.' : `Next self-check due ${formatDate(s.nextDueOn)}.`}</Text>
       {!isOpen ? <Group><Button size="xs" variant={s.isDue ? 'filled' : 'default'} onClick={() => setOpen(true)}>Take the self-check</Button></Group> : (
         <form noValidate aria-label="Self-check" onSubmit={(e) => { e.preventDefault(); submit.mutate(s.questions.map((q) => ({ questionId: q.id, value: Number(answers[q.id]) })), { onSuccess: () => { setOpen(false); setAnswers({}) } }) }}>
           <Stack gap="sm">
