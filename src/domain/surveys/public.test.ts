@@ -42,8 +42,11 @@ describe('public survey page and API', () => {
     assert.match(page.body, /<label class="text" for="comment">/)
     assert.ok(page.body.length < 8000, `page is ${page.body.length} bytes`)
 
-    const bad = await form(token, 'score=11', ip)
+    const bad = await form(token, `score=11&comment=${encodeURIComponent('<script>alert(1)</script>')}`, ip)
     assert.equal(bad.statusCode, 400)
+    // The refused answer comes back in the form, inert.
+    assert.doesNotMatch(bad.body, /<script/i)
+    assert.match(bad.body, /&lt;script&gt;alert\(1\)&lt;\/script&gt;<\/textarea>/)
     assert.match(bad.body, /role="alert"/)
     assert.match(bad.body, /must be between 0 and 10/)
     const ok = await form(token, `score=9&comment=${encodeURIComponent('<script>alert("x")</script> & more')}`, ip)

@@ -5,7 +5,7 @@ import { Nullable, StringEnum, Uuid } from '../../lib/schema.ts'
 import type { Actor } from '../auth/roles.ts'
 import { listSubtreeIds } from '../users/queries.ts'
 import { computeEsat, computeNps, computeSatisfaction, npsCategory, periodStart, satisfactionCategory, type Period } from './stats.ts'
-import { SURVEY_KINDS, type SurveyKind } from './schema.ts'
+import { SURVEY_KINDS, type Question, type SurveyKind } from './schema.ts'
 
 // Results of NPS, CSAT and ESAT by survey, account, owner, team and period. Scores are read once
 // and grouped here with the pure functions of stats.ts (answers number in the thousands, not millions).
@@ -136,7 +136,13 @@ export async function computeResults(db: Db, actor: Actor, query: ResultsQuery):
 }
 
 export async function assertSurveyExists(db: Db, orgId: string, surveyId: string) {
-  const row = await db.selectFrom('surveys').select(['id', 'kind']).where('org_id', '=', orgId).where('id', '=', surveyId).executeTakeFirst()
+  const row = await db.selectFrom('surveys').select(['id', 'kind', 'questions']).where('org_id', '=', orgId).where('id', '=', surveyId).executeTakeFirst()
   if (!row) throw notFound('Survey')
-  return row
+  return { id: row.id, kind: row.kind, questions: (row.questions ?? []) as Question[] }
+}
+
+/** The custom-question answers of a survey, for their summaries. */
+export async function listAnswers(db: Db, orgId: string, surveyId: string): Promise<Record<string, unknown>[]> {
+  const rows = await db.selectFrom('survey_responses').select('answers').where('org_id', '=', orgId).where('survey_id', '=', surveyId).execute()
+  return rows.map((r) => (r.answers ?? {}) as Record<string, unknown>)
 }

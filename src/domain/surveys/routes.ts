@@ -3,8 +3,10 @@ import { Type } from 'typebox'
 import type { AppDeps } from '../../http/deps.ts'
 import { actorOf, requireAggregates, requireRecords } from '../../http/guard.ts'
 import { StringEnum, Uuid } from '../../lib/schema.ts'
+import { MIN_ESAT_GROUP } from './stats.ts'
 import { closeFollowUp, getFollowUp, listFollowUps, updateFollowUp } from './follow-ups.ts'
-import { assertSurveyExists, computeResults, PERIODS, ResultsQuerySchema, ResultsSchema } from './results.ts'
+import { assertSurveyExists, computeResults, listAnswers, PERIODS, ResultsQuerySchema, ResultsSchema } from './results.ts'
+import { QuestionSummarySchema, summariseQuestions } from './questions.ts'
 import { listResponses } from './responses.ts'
 import {
   CloseFollowUpBodySchema, CreateSurveyBodySchema, FollowUpSchema, LinkSchema, ListFollowUpsQuerySchema, RecipientSchema, ResponseSchema,
@@ -13,6 +15,7 @@ import {
 import { closeSurvey, createRecipientLink, createSurvey, getSurvey, listRecipients, listSurveys, sendSurvey } from './service.ts'
 
 const SurveyParams = Type.Object({ surveyId: Uuid })
+const SurveyResultsSchema = Type.Object({ ...ResultsSchema.properties, questions: Type.Array(QuestionSummarySchema, { description: 'Custom questions; empty for staff surveys under 5 answers' }) })
 const tags = ['surveys']
 
 export const surveyRoutes: FastifyPluginAsyncTypebox<AppDeps> = async (app, { db, config }) => {
@@ -66,13 +69,16 @@ export const surveyRoutes: FastifyPluginAsyncTypebox<AppDeps> = async (app, { db
     schema: {
       operationId: 'getSurveyResults', tags, summary: 'NPS/CSAT/ESAT of one survey with n, 95 % interval and trend',
       params: SurveyParams, querystring: Type.Object({ period: Type.Optional(StringEnum(PERIODS, { default: 'month' })) }, { additionalProperties: false }),
-      response: { 200: ResultsSchema },
+      response: { 200: SurveyResultsSchema },
     },
   }, async (req) => {
     const actor = actorOf(req)
     const survey = await assertSurveyExists(db, actor.orgId, req.params.surveyId)
     const kind = survey.kind === 'custom' ? 'csat' : (survey.kind as 'nps' | 'csat' | 'esat')
-    return computeResults(db, actor, { kind, surveyId: survey.id, period: req.query.period ?? 'month', groupBy: 'account' })
+    const results = await computeResults(db, actor, { kind, surveyId: survey.id, period: req.query.period ?? 'month', groupBy: 'account' })
+    const answers = await listAnswers(db, actor.orgId, survey.id)
+    const isHidden = survey.kind === 'esat' && answers.length < MIN_ESAT_GROUP
+    return { ...results, questions: isHidden ? [] : summariseQuestions(survey.questions, answers) }
   })
 
   app.get('/api/v1/surveys/:surveyId/responses', {

@@ -83,6 +83,7 @@ describe('surveys API', () => {
     assert.ok(res[0].followUpId)
     const results = (await call(app, org.rep, { method: 'GET', url: `/api/v1/surveys/${survey.id}/results` })).json()
     assert.deepEqual([results.overall.n, results.overall.score, results.overall.basis], [1, 0, 'single_answer'])
+    assert.deepEqual(results.questions.map((x: { id: string; n: number; mean: number | null; counts: unknown }) => [x.id, x.n, x.mean, x.counts]), [['speed', 1, 1, null], ['channel', 1, null, { Phone: 1, Mail: 0 }]])
   })
 
   test('ESAT: staff only, anonymous, hidden below five answers', async () => {

@@ -3,8 +3,10 @@ import { api } from '../../lib/api-client.ts'
 import { queryClient } from '../../lib/query-client.ts'
 import type { FollowUp, Recipient, Survey, SurveyResponse } from '../../../../src/domain/surveys/schema.ts'
 import type { Results, Stats } from '../../../../src/domain/surveys/results.ts'
+import type { QuestionSummary } from '../../../../src/domain/surveys/questions.ts'
 
-export type { FollowUp, Recipient, Results, Stats, Survey, SurveyResponse }
+export type { FollowUp, QuestionSummary, Recipient, Results, Stats, Survey, SurveyResponse }
+export type SurveyResults = Results & { questions: QuestionSummary[] }
 export type SurveyKind = Survey['kind']
 
 const refresh = () => queryClient.invalidateQueries({ predicate: (q) => ['surveys', 'follow-ups', 'experiences', 'trust'].includes(String(q.queryKey[0])) })
@@ -18,7 +20,7 @@ export function useSurvey(id: string) {
 }
 
 export function useSurveyResults(id: string, period: string) {
-  return useQuery({ queryKey: ['surveys', id, 'results', period], queryFn: () => api<Results>(`/surveys/${id}/results`, { query: { period } }) })
+  return useQuery({ queryKey: ['surveys', id, 'results', period], queryFn: () => api<SurveyResults>(`/surveys/${id}/results`, { query: { period } }) })
 }
 
 export function useSurveyResponses(id: string, enabled: boolean) {

@@ -9,13 +9,13 @@ import { StakeholderPicker } from '../experiences/stakeholder-picker.tsx'
 import { useUsers } from '../users/api.ts'
 import {
   formatInterval, formatScore, KIND_NAMES, useCloseSurvey, useCreateLink, useRecipients, useSendSurvey, useSurvey, useSurveyResponses, useSurveyResults,
-  type Recipient, type Results, type Survey,
+  type Recipient, type Survey, type SurveyResults,
 } from './api.ts'
 import { TrendChart } from './trend-chart.tsx'
 
 const CATEGORY_COLOURS: Record<string, string> = { promoter: 'green', satisfied: 'green', passive: 'gray', neutral: 'gray', detractor: 'red', dissatisfied: 'red' }
 
-function ResultsSection({ survey, results, period, setPeriod }: { survey: Survey; results: Results; period: string; setPeriod: (p: string) => void }) {
+function ResultsSection({ survey, results, period, setPeriod }: { survey: Survey; results: SurveyResults; period: string; setPeriod: (p: string) => void }) {
   const o = results.overall
   const label = survey.kind === 'nps' ? 'NPS' : survey.kind === 'esat' ? 'ESAT' : 'CSAT'
   return (
@@ -27,6 +27,15 @@ function ResultsSection({ survey, results, period, setPeriod }: { survey: Survey
         {o.counts ? Object.entries(o.counts).map(([k, v]) => <Stat key={k} label={k} value={v} />) : null}
       </SimpleGrid>
       {results.trend.length > 0 ? <TrendChart kind={survey.kind} trend={results.trend} /> : <EmptyState title="No answers yet" />}
+      {results.questions.length ? (
+        <Table fz="sm" mt="md" verticalSpacing={4} aria-label="Other questions">
+          <Table.Thead><Table.Tr><Table.Th>Question</Table.Th><Table.Th>Answers</Table.Th><Table.Th>Summary</Table.Th></Table.Tr></Table.Thead>
+          <Table.Tbody>{results.questions.map((x) => (
+            <Table.Tr key={x.id}><Table.Td>{x.label}</Table.Td><Table.Td>{x.n}</Table.Td>
+              <Table.Td>{x.mean !== null ? `mean ${x.mean.toFixed(1)}` : x.counts ? Object.entries(x.counts).map(([k, v]) => `${k}: ${v}`).join(' · ') : 'see the answers'}</Table.Td></Table.Tr>
+          ))}</Table.Tbody>
+        </Table>
+      ) : null}
     </Section>
   )
 }
