@@ -4,7 +4,8 @@ import { notFound } from '../../lib/errors.ts'
 import { Nullable, StringEnum, Uuid } from '../../lib/schema.ts'
 import type { Actor } from '../auth/roles.ts'
 import { listSubtreeIds } from '../users/queries.ts'
-import { computeEsat, computeNps, computeSatisfaction, npsCategory, periodStart, satisfactionCategory, type Period } from './stats.ts'
+import { suppressNested, suppressPartition } from './anonymity.ts'
+import { computeEsat, computeNps, MIN_ESAT_GROUP, computeSatisfaction, npsCategory, periodStart, satisfactionCategory, type Period } from './stats.ts'
 import { SURVEY_KINDS, type Question, type SurveyKind } from './schema.ts'
 
 // Results of NPS, CSAT and ESAT by survey, account, owner, team and period. Scores are read once
@@ -46,7 +47,8 @@ export const ResultsQuerySchema = Type.Object({
 export type ResultsQuery = Static<typeof ResultsQuerySchema>
 
 /** Stats of one group of scores, in the one shape the API uses for every kind. */
-export function statsOf(kind: SurveyKind, scores: number[]): Stats {
+export function statsOf(kind: SurveyKind, scores: number[], isHidden = false): Stats {
+  if (isHidden) return { n: null, score: null, mean: null, ci: null, basis: 'suppressed', counts: null }
   if (kind === 'nps') {
     const s = computeNps(scores)
     return { n: s.n, score: s.nps, mean: s.mean, ci: s.ci, basis: s.basis, counts: { promoters: s.promoters, passives: s.passives, detractors: s.detractors } }
@@ -106,9 +108,12 @@ export async function computeResults(db: Db, actor: Actor, query: ResultsQuery):
   }
 
   const scoresOf = (items: typeof kept) => items.map((r) => r.score)
-  const trend = [...group(kept, (r) => [periodStart(r.submitted_at, query.period ?? 'month' as Period)])]
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([period, items]) => ({ period, stats: statsOf(kind, scoresOf(items)) }))
+  // ESAT groups are hidden beyond the 5-answer rule whenever a small remainder could be subtracted.
+  const isEsat = kind === 'esat'
+  const partitionHidden = (sizes: number[]) => (isEsat ? suppressPartition(sizes, MIN_ESAT_GROUP) : sizes.map(() => false))
+  const periods = [...group(kept, (r) => [periodStart(r.submitted_at, query.period ?? 'month' as Period)])].sort(([a], [b]) => a.localeCompare(b))
+  const periodHidden = partitionHidden(periods.map(([, items]) => items.length))
+  const trend = periods.map(([period, items], i) => ({ period, stats: statsOf(kind, scoresOf(items), periodHidden[i]) }))
 
   const names = new Map(users.map((u) => [u.id, u.name]))
   let groups: Results['groups'] = []
@@ -129,7 +134,12 @@ export async function computeResults(db: Db, actor: Actor, query: ResultsQuery):
       if (by === 'owner') return first.owner_name ?? key
       return `Team of ${names.get(key) ?? key}`
     }
-    groups = [...group(kept, keysOf)].map(([key, items]) => ({ key, label: labelOf(key, items), stats: statsOf(kind, scoresOf(items)) }))
+    const grouped = [...group(kept, keysOf)]
+    const ids = new Map(kept.map((r, i) => [r, String(i)]))
+    const hidden = !isEsat ? grouped.map(() => false)
+      : by === 'team' ? suppressNested(grouped.map(([, items]) => new Set(items.map((r) => ids.get(r)!))), kept.length, MIN_ESAT_GROUP)
+      : partitionHidden(grouped.map(([, items]) => items.length))
+    groups = grouped.map(([key, items], i) => ({ key, label: labelOf(key, items), stats: statsOf(kind, scoresOf(items), hidden[i]) }))
       .sort((a, b) => a.label.localeCompare(b.label))
   }
   return { kind, overall: statsOf(kind, scoresOf(kept)), trend, groups }

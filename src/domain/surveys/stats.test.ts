@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import fc from 'fast-check'
+import { suppressNested, suppressPartition } from './anonymity.ts'
 import { answerValence, computeEsat, computeNps, computeSatisfaction, needsFollowUp, npsCategory, periodStart, satisfactionCategory, wilsonInterval } from './stats.ts'
 
 const near = (actual: number | undefined, expected: number, tolerance = 0.01) => assert.ok(actual !== undefined && Math.abs(actual - expected) <= tolerance, `${actual} is not within ${tolerance} of ${expected}`)
@@ -89,6 +90,29 @@ describe('CSAT and ESAT', () => {
     // p = 0.8: centre = (0.8 + 0.38416)/1.76832 = 0.66966, half = 1.96·sqrt(0.032 + 0.038416)/1.76832 = 0.29412
     near(five.ci?.low, 37.55)
     near(five.ci?.high, 96.38)
+  })
+})
+
+describe('ESAT secondary suppression', () => {
+  test('a partition hides enough groups that no small remainder can be subtracted', () => {
+    // 5 + 1: the 1 is hidden, and 6 − 5 would reveal it, so the 5 is hidden too.
+    assert.deepEqual(suppressPartition([5, 1], 5), [true, true])
+    // 6 + 5 + 2: the 2 alone is hidden; hiding the 5 as well makes the hidden total 7 ≥ 5.
+    assert.deepEqual(suppressPartition([6, 5, 2], 5), [false, true, true])
+    assert.deepEqual(suppressPartition([5, 5], 5), [false, false])
+    assert.deepEqual(suppressPartition([3], 5), [true])
+    assert.deepEqual(suppressPartition([0, 7], 5), [false, false])
+  })
+
+  test('nested teams: a team is hidden when it differs from a containing team or the whole by 1–4', () => {
+    const big = new Set(['a', 'b', 'c', 'd', 'e', 'f'])
+    const sub = new Set(['a', 'b', 'c', 'd', 'e'])
+    const other = new Set(['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k'])
+    // whole = 11: big (6) differs from the whole by 5 (shown); sub (5) differs from big by 1 (hidden).
+    assert.deepEqual(suppressNested([big, sub], 11, 5), [false, true])
+    // whole = 7: big differs from the whole by 1 (hidden).
+    assert.deepEqual(suppressNested([big], 7, 5), [true])
+    assert.deepEqual(suppressNested([other, big], 11, 5), [false, false])
   })
 })
 
