@@ -16,6 +16,7 @@ import { useAccountOverview } from './api.ts'
 import { InfluenceGrid, OrgChart } from './stakeholder-map.tsx'
 import { PlanPanel } from '../plans/plan-panel.tsx'
 import { SelfCheckPanel } from '../plans/self-check-panel.tsx'
+import { AccountVoice } from '../surveys/account-voice.tsx'
 
 function AccountTrustCard({ accountId }: { accountId: string }) {
   const trust = useAccountTrust(accountId)
@@ -87,6 +88,8 @@ export function AccountPage() {
             </Section>
           </div>
         </SimpleGrid>
+
+        <AccountVoice accountId={account.id} />
 
         <Section id="map" title="Stakeholder map"
           actions={<SegmentedControl size="xs" value={mapView} onChange={(v) => setMapView(v as 'org' | 'grid')} aria-label="Map view"

@@ -53,7 +53,7 @@ export function useCloseSurvey(id: string) {
   return useMutation({ mutationFn: () => api<Survey>(`/surveys/${id}/close`, { method: 'POST' }), onSuccess: refresh })
 }
 
-export function useFollowUps(query: { ownerId?: string; subtreeOf?: string; status?: 'open' | 'closed' }) {
+export function useFollowUps(query: { ownerId?: string; subtreeOf?: string; accountId?: string; status?: 'open' | 'closed' }) {
   return useQuery({ queryKey: ['follow-ups', query], queryFn: () => api<{ items: FollowUp[] }>('/follow-ups', { query }) })
 }
 
