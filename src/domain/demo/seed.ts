@@ -12,6 +12,7 @@ import { seedEngagement } from './engage.ts'
 import { planPeople } from './people.ts'
 import { createRandom } from './random.ts'
 import { planExperiences } from './stories.ts'
+import { seedVoice } from './voice.ts'
 
 export const DEMO_SLUG = 'demo'
 export const DEMO_PASSWORD = 'tend-demo-password'
@@ -174,6 +175,7 @@ async function seedDemoOrganisation(trx: Db, input: { slug: string; now: Date; s
   await insertColumns(trx, 'experience_users', [['org_id', 'uuid'], ['experience_id', 'uuid'], ['user_id', 'uuid']], userLinks)
 
   await seedEngagement(trx, orgId, people, now)
+  await seedVoice(trx, orgId, people, now)
 
   const counts: DemoCounts = {
     users: people.users.length,

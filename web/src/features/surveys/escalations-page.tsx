@@ -58,8 +58,8 @@ function EscalationsSection() {
                 <Table.Td>{formatDate(e.openedAt)}</Table.Td>
                 <Table.Td><Text fz="sm" fw={600}>{e.title}</Text><Text fz="xs" c="dimmed">{e.kind} · {e.severity} · {e.stakeholderName}</Text></Table.Td>
                 <Table.Td><Anchor component={Link} to={`/accounts/${e.accountId}`} fz="sm">{e.accountName}</Anchor></Table.Td>
-                <Table.Td>{hours(e.responseHours)} {e.isResponseLate ? <Badge color="orange" variant="light" tt="none">late</Badge> : null}<Text fz="xs" c="dimmed">target {e.responseTargetHours} h</Text></Table.Td>
-                <Table.Td>{hours(e.resolutionHours)} {e.isResolutionLate ? <Badge color="orange" variant="light" tt="none">late</Badge> : null}<Text fz="xs" c="dimmed">target {e.resolutionTargetHours} h</Text></Table.Td>
+                <Table.Td>{hours(e.responseHours)} {e.isResponseLate ? <Badge color="red" variant="light" tt="none">late</Badge> : null}<Text fz="xs" c="dimmed">target {e.responseTargetHours} h</Text></Table.Td>
+                <Table.Td>{hours(e.resolutionHours)} {e.isResolutionLate ? <Badge color="red" variant="light" tt="none">late</Badge> : null}<Text fz="xs" c="dimmed">target {e.resolutionTargetHours} h</Text></Table.Td>
                 <Table.Td>
                   {!e.firstResponseAt ? <Button size="xs" variant="light" onClick={() => act.mutate({ id: e.id, step: 'respond' })}>Mark responded</Button> : !e.resolvedAt ? <Button size="xs" variant="light" onClick={() => act.mutate({ id: e.id, step: 'resolve' })}>Mark resolved</Button> : null}
                 </Table.Td>

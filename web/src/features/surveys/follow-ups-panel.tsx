@@ -17,8 +17,8 @@ function FollowUpRow({ item }: { item: FollowUp }) {
         <Group gap={8}>
           {item.stakeholderId ? <Anchor component={Link} to={`/stakeholders/${item.stakeholderId}`} fw={600} fz="sm">{item.stakeholderName}</Anchor> : null}
           {item.accountId ? <Anchor component={Link} to={`/accounts/${item.accountId}`} fz="sm" c="dimmed">{item.accountName}</Anchor> : null}
-          <Badge color="red" variant="light" tt="none">{item.kind.toUpperCase()} {item.score}</Badge>
-          {item.isOverdue ? <Badge color="orange" variant="filled" tt="none">Overdue</Badge> : null}
+          <Badge color="gray" variant="light" tt="none">{item.kind.toUpperCase()} {item.score}</Badge>
+          {item.isOverdue ? <Badge color="red" variant="light" tt="none">Overdue</Badge> : null}
         </Group>
         <Text fz="xs" c="dimmed">Due {formatDate(item.dueAt)} · {item.ownerName}</Text>
       </Group>

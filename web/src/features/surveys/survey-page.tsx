@@ -74,7 +74,7 @@ function RecipientRow({ survey, r }: { survey: Survey; r: Recipient }) {
     <Table.Tr>
       <Table.Td>{r.stakeholderId ? <Anchor component={Link} to={`/stakeholders/${r.stakeholderId}`}>{r.name}</Anchor> : r.name}</Table.Td>
       <Table.Td><Text fz="sm" c="dimmed">{r.email ?? 'no e-mail'}</Text></Table.Td>
-      <Table.Td><Text fz="sm" fw={r.respondedAt ? 600 : 400} c={r.respondedAt ? 'green.9' : undefined} className="tend-nowrap">{r.respondedAt ? 'Answered' : r.remindedAt ? 'Reminded' : r.sentAt ? 'Sent' : 'Queued'}</Text></Table.Td>
+      <Table.Td><Text fz="sm" fw={r.respondedAt ? 600 : 400} className="tend-nowrap">{r.respondedAt ? 'Answered' : r.remindedAt ? 'Reminded' : r.sentAt ? 'Sent' : 'Queued'}</Text></Table.Td>
       <Table.Td>
         {survey.audience === 'stakeholders' && !r.respondedAt && !survey.closedAt ? (link.data
           ? <CopyButton value={link.data.url}>{({ copied, copy }) => <Button size="xs" variant="light" onClick={copy} data-testid="survey-link" data-url={link.data.url}>{copied ? 'Copied' : 'Copy link'}</Button>}</CopyButton>
