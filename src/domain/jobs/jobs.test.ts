@@ -103,6 +103,24 @@ describe('mail + job runner', () => {
     assert.equal(row.attempts, 2)
   })
 
+  test('two workers draining the queue at once run each job exactly once', async () => {
+    const org = await makeOrg(env.db)
+    const calls = new Map<string, number>()
+    const handlers: JobHandlers = {
+      'test.once': async ({ job }) => {
+        await new Promise((r) => setTimeout(r, 2))
+        calls.set(job.dedupeKey, (calls.get(job.dedupeKey) ?? 0) + 1)
+      },
+    }
+    for (let i = 0; i < 30; i++) await enqueue(env.db, { orgId: org.id, kind: 'test.once', dedupeKey: `k${i}`, payload: {} })
+    const mailer = createMailer({ smtpUrl: undefined, mailFrom: 'x@example.test', log: () => {} })
+    const opts = { handlers, mailer, publicUrl: 'http://tend.test', batchSize: 3 }
+    const [a, b] = await Promise.all([runDueJobs(env.db, opts), runDueJobs(env.db, opts)])
+    assert.equal(a.done + b.done, 30)
+    assert.equal(calls.size, 30)
+    assert.ok([...calls.values()].every((n) => n === 1))
+  })
+
   test('permanent errors, unknown kinds and running out of attempts end as failed with the error kept', async () => {
     const org = await makeOrg(env.db)
     const mailer = createMailer({ smtpUrl: undefined, mailFrom: 'x@example.test', log: () => {} })
