@@ -7,6 +7,9 @@ import { ensureDemoOrganisation } from '../domain/demo/seed.ts'
 import { refreshStaleScores } from '../domain/trust/refresh.ts'
 import type { Db } from '../db/connect.ts'
 import { buildApp } from '../http/app.ts'
+import { createMailer } from '../lib/mail.ts'
+import { JOB_HANDLERS, JOB_TASKS } from '../domain/jobs/handlers.ts'
+import { startJobWorker } from '../domain/jobs/worker.ts'
 
 // Scores decay with time even when nobody writes: once an hour, recompute those older than a day.
 const DECAY_REFRESH_MS = 3_600_000
@@ -67,12 +70,17 @@ export function registerServe(program: Command) {
       const demo = opts.demo ? await ensureDemoOrganisation(handle.db) : undefined
       const app = await buildApp({ config, db: handle.db })
       const stopRefresh = startDecayRefresh(handle.db, (msg) => app.log.info(msg), handle.dialect)
+      const mailer = createMailer({ smtpUrl: config.smtpUrl, mailFrom: config.mailFrom, log: (line) => app.log.warn(line) })
+      if (!mailer.isConfigured) app.log.warn('SMTP_URL is not set: e-mails (reminders, invitations) are written to the log and NOT sent')
+      const worker = startJobWorker(handle.db, { handlers: JOB_HANDLERS, tasks: JOB_TASKS, mailer, publicUrl: config.publicUrl, log: (msg) => app.log.info(msg) })
       let isClosing = false
       const shutdown = async (signal: string) => {
         if (isClosing) return
         isClosing = true
         app.log.info({ signal }, 'shutting down')
         stopRefresh()
+        await worker.stop()
+        mailer.close()
         await app.close()
         await handle.close()
         process.exit(0)

@@ -4,6 +4,8 @@ import * as m0001 from './migrations/0001_core.ts'
 import * as m0002 from './migrations/0002_trust.ts'
 import * as m0003 from './migrations/0003_capture.ts'
 import * as m0004 from './migrations/0004_contacts.ts'
+import * as m0005 from './migrations/0005_plans_moments.ts'
+import * as m0006 from './migrations/0006_surveys.ts'
 
 // Explicit list rather than a folder scan: the same files run from tsx, tests and any bundler.
 const MIGRATIONS: Record<string, Migration> = {
@@ -11,6 +13,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '0002_trust': m0002,
   '0003_capture': m0003,
   '0004_contacts': m0004,
+  '0005_plans_moments': m0005,
+  '0006_surveys': m0006,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS }

@@ -221,6 +221,227 @@ export type ImportJobsTable = {
   finished_at: Date | null
 }
 
+export type JobsTable = {
+  id: Generated<string>
+  org_id: string
+  kind: string
+  dedupe_key: string
+  payload: ColumnType<unknown, string | undefined, string>
+  status: ColumnType<string, string | undefined, string>
+  attempts: ColumnType<number, number | undefined, number>
+  max_attempts: ColumnType<number, number | undefined, number>
+  next_attempt_at: Timestamp
+  locked_until: Date | null
+  last_error: string | null
+  result: Json | null
+  created_at: CreatedAt
+  updated_at: Timestamp
+  finished_at: Date | null
+}
+
+// Voice of the customer (0006_surveys).
+export type SurveysTable = {
+  id: Generated<string>
+  org_id: string
+  name: string
+  kind: string
+  audience: string
+  question: string
+  intro: string | null
+  questions: ColumnType<unknown, string | undefined, string>
+  reminder_days: number | null
+  follow_up_days: ColumnType<number, number | undefined, number>
+  link_days: ColumnType<number, number | undefined, number>
+  created_by: string | null
+  created_at: CreatedAt
+  updated_at: Timestamp
+  closed_at: Date | null
+}
+
+export type SurveyRecipientsTable = {
+  id: Generated<string>
+  org_id: string
+  survey_id: string
+  stakeholder_id: string | null
+  user_id: string | null
+  account_id: string | null
+  email: string | null
+  created_at: CreatedAt
+  sent_at: Date | null
+  reminded_at: Date | null
+  responded_at: Date | null
+}
+
+export type SurveyLinksTable = { token_hash: string; org_id: string; recipient_id: string; created_at: CreatedAt; expires_at: Date }
+
+export type SurveyResponsesTable = {
+  id: Generated<string>
+  org_id: string
+  survey_id: string
+  kind: string
+  recipient_id: string | null
+  stakeholder_id: string | null
+  account_id: string | null
+  owner_id: string | null
+  team_manager_id: string | null
+  score: number | null
+  comment: string | null
+  answers: ColumnType<unknown, string | undefined, string>
+  experience_id: string | null
+  submitted_at: Timestamp
+}
+
+export type FollowUpsTable = {
+  id: Generated<string>
+  org_id: string
+  response_id: string
+  owner_id: string
+  due_at: Date
+  created_at: CreatedAt
+  closed_at: Date | null
+  closed_by: string | null
+  resolution: string | null
+}
+
+export type EscalationsTable = {
+  id: Generated<string>
+  org_id: string
+  kind: string
+  severity: ColumnType<string, string | undefined, string>
+  account_id: string
+  stakeholder_id: string | null
+  owner_id: string | null
+  title: string
+  description: string | null
+  opened_at: Timestamp
+  first_response_at: Date | null
+  resolved_at: Date | null
+  resolution: string | null
+  response_target_hours: number
+  resolution_target_hours: number
+  experience_id: string | null
+  created_by: string | null
+  created_at: CreatedAt
+  updated_at: Timestamp
+}
+
+export type ReferralsTable = {
+  id: Generated<string>
+  org_id: string
+  referrer_id: string
+  referred_account_id: string | null
+  referred_stakeholder_id: string | null
+  referred_name: string | null
+  referred_at: Timestamp
+  status: ColumnType<string, string | undefined, string>
+  value: ColumnType<string | null, number | null | undefined, number | null>
+  currency: string | null
+  notes: string | null
+  experience_id: string | null
+  created_by: string | null
+  created_at: CreatedAt
+  updated_at: Timestamp
+}
+
+export type RelationshipPlansTable = {
+  id: Generated<string>
+  org_id: string
+  account_id: string | null
+  stakeholder_id: string | null
+  title: string
+  objectives: ColumnType<string[], string[] | undefined, string[]>
+  owner_id: string
+  created_at: CreatedAt
+  updated_at: Timestamp
+  archived_at: Date | null
+}
+
+export type PlanActivitiesTable = {
+  id: Generated<string>
+  org_id: string
+  plan_id: string
+  kind: string
+  title: string
+  notes: string | null
+  owner_id: string
+  due_on: string | null
+  status: ColumnType<string, string | undefined, string>
+  done_at: Date | null
+  experience_id: string | null
+  created_at: CreatedAt
+  updated_at: Timestamp
+}
+
+export type SelfCheckQuestionsTable = {
+  id: Generated<string>
+  org_id: string
+  text: string
+  is_reversed: ColumnType<boolean, boolean | undefined, boolean>
+  position: ColumnType<number, number | undefined, number>
+  created_at: CreatedAt
+  archived_at: Date | null
+}
+
+export type SelfChecksTable = {
+  id: Generated<string>
+  org_id: string
+  account_id: string
+  user_id: string
+  taken_at: Timestamp
+  answers: ColumnType<unknown, string, string>
+  score: number
+  trust_score: number | null
+  notes: string | null
+}
+
+export type ClosePeopleTable = {
+  id: Generated<string>
+  org_id: string
+  stakeholder_id: string
+  name: string
+  relation: string
+  notes: string | null
+  created_at: CreatedAt
+  updated_at: Timestamp
+}
+
+export type MomentsTable = {
+  id: Generated<string>
+  org_id: string
+  stakeholder_id: string
+  close_person_id: string | null
+  kind: string
+  title: string | null
+  on_date: string
+  recurrence: string
+  lead_days: ColumnType<number, number | undefined, number>
+  notes: string | null
+  created_by: string | null
+  created_at: CreatedAt
+  updated_at: Timestamp
+}
+
+export type MomentActionsTable = {
+  id: Generated<string>
+  org_id: string
+  moment_id: string
+  occurs_on: string
+  user_id: string
+  experience_id: string | null
+  acted_at: CreatedAt
+}
+
+export type CalendarFeedsTable = {
+  id: Generated<string>
+  org_id: string
+  user_id: string
+  token_hash: string
+  token_prefix: string
+  created_at: CreatedAt
+  last_used_at: Date | null
+  revoked_at: Date | null
+}
+
 export type Database = {
   organisations: OrganisationsTable
   users: UsersTable
@@ -239,6 +460,22 @@ export type Database = {
   account_scores: AccountScoresTable
   email_messages: EmailMessagesTable
   import_jobs: ImportJobsTable
+  jobs: JobsTable
+  relationship_plans: RelationshipPlansTable
+  plan_activities: PlanActivitiesTable
+  self_check_questions: SelfCheckQuestionsTable
+  self_checks: SelfChecksTable
+  close_people: ClosePeopleTable
+  moments: MomentsTable
+  moment_actions: MomentActionsTable
+  calendar_feeds: CalendarFeedsTable
+  surveys: SurveysTable
+  survey_recipients: SurveyRecipientsTable
+  survey_links: SurveyLinksTable
+  survey_responses: SurveyResponsesTable
+  follow_ups: FollowUpsTable
+  escalations: EscalationsTable
+  referrals: ReferralsTable
 }
 
 export type UserRow = Selectable<UsersTable>

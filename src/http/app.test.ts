@@ -9,8 +9,8 @@ const env = useTestEnv()
 type Operation = { operationId?: string }
 type OpenApi = { openapi: string; paths: Record<string, Record<string, Operation>> }
 
-// Operations anyone may call: signing in and answering an invitation.
-const PUBLIC_OPERATIONS = new Set(['login', 'previewInvitation', 'acceptInvitation'])
+// Operations anyone may call: signing in, answering an invitation, answering a survey through its link.
+const PUBLIC_OPERATIONS = new Set(['login', 'previewInvitation', 'acceptInvitation', 'getPublicSurvey', 'answerSurvey', 'calendarFeed'])
 const METHODS = new Set(['get', 'post', 'put', 'patch', 'delete'])
 
 async function openApi(): Promise<OpenApi> {

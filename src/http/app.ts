@@ -17,8 +17,14 @@ import { emailRoutes } from '../domain/email/routes.ts'
 import { experienceRoutes } from '../domain/experiences/routes.ts'
 import { importJobRoutes } from '../domain/import-jobs/routes.ts'
 import { mergeRoutes } from '../domain/merge/routes.ts'
+import { escalationRoutes } from '../domain/escalations/routes.ts'
+import { momentRoutes } from '../domain/moments/routes.ts'
+import { planRoutes } from '../domain/plans/routes.ts'
+import { referralRoutes } from '../domain/referrals/routes.ts'
 import { relationshipRoutes } from '../domain/relationships/routes.ts'
 import { stakeholderRoutes } from '../domain/stakeholders/routes.ts'
+import { publicSurveyRoutes } from '../domain/surveys/public-routes.ts'
+import { surveyRoutes } from '../domain/surveys/routes.ts'
 import { trustRoutes } from '../domain/trust/routes.ts'
 import { userRoutes } from '../domain/users/routes.ts'
 import { isGuard } from './guard.ts'
@@ -106,6 +112,12 @@ export async function buildApp({ config, db }: AppDeps): Promise<App> {
   await app.register(mergeRoutes, deps)
   await app.register(connectionRoutes, deps)
   await app.register(importJobRoutes, deps)
+  await app.register(momentRoutes, deps)
+  await app.register(planRoutes, deps)
+  await app.register(surveyRoutes, deps)
+  await app.register(publicSurveyRoutes, deps)
+  await app.register(escalationRoutes, deps)
+  await app.register(referralRoutes, deps)
 
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger())
   app.get('/healthz', { schema: { hide: true } }, async () => ({ ok: true }))

@@ -122,7 +122,7 @@ describe('web app', { timeout: 300_000 }, () => {
     const cold = await coldestRelationship(server.db, server.demo.orgId, server.demo.email)
     const page = await signedInPage()
     await page.goto(`/stakeholders/${cold.stakeholderId}`)
-    await page.getByRole('button', { name: 'Edit' }).click()
+    await page.getByRole('button', { name: 'Edit', exact: true }).click()
     const dialog = page.getByRole('dialog')
     await dialog.getByRole('textbox', { name: 'Emails' }).fill('not-an-email')
     await dialog.getByRole('button', { name: 'Save' }).click()

@@ -8,9 +8,11 @@ import { searchTextOf } from '../stakeholders/schema.ts'
 import { recomputeOrganisation } from '../trust/refresh.ts'
 import { findUserByEmail, insertUser } from '../users/queries.ts'
 import { loadDemoContacts } from './contacts.ts'
+import { seedEngagement } from './engage.ts'
 import { planPeople } from './people.ts'
 import { createRandom } from './random.ts'
 import { planExperiences } from './stories.ts'
+import { seedVoice } from './voice.ts'
 
 export const DEMO_SLUG = 'demo'
 export const DEMO_PASSWORD = 'tend-demo-password'
@@ -171,6 +173,9 @@ async function seedDemoOrganisation(trx: Db, input: { slug: string; now: Date; s
   await insertColumns(trx, 'experience_stakeholders', [['org_id', 'uuid'], ['experience_id', 'uuid'], ['stakeholder_id', 'uuid']], stakeholderLinks)
   const userLinks = experiences.flatMap((e) => e.userIds.map((id) => [orgId, e.id, id]))
   await insertColumns(trx, 'experience_users', [['org_id', 'uuid'], ['experience_id', 'uuid'], ['user_id', 'uuid']], userLinks)
+
+  await seedEngagement(trx, orgId, people, now)
+  await seedVoice(trx, orgId, people, now)
 
   const counts: DemoCounts = {
     users: people.users.length,

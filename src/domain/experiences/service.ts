@@ -1,6 +1,7 @@
 import type { Db } from '../../db/connect.ts'
 import { AppError, invalidReference, notFound, type FieldError } from '../../lib/errors.ts'
 import { DEFAULT_PAGE_SIZE, toPage } from '../../lib/pagination.ts'
+import { inTransaction } from '../../lib/transaction.ts'
 import { getAccountRow } from '../accounts/queries.ts'
 import { recordAudit } from '../audit/queries.ts'
 import type { Actor } from '../auth/roles.ts'
@@ -61,7 +62,7 @@ export async function createExperience(db: Db, actor: Actor, body: CreateExperie
   const occurredAt = checkOccurredAt(body.occurredAt)
   const userIds = body.userIds ?? [actor.userId]
   const source = body.source ?? 'manual'
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     await checkParticipants(trx, actor.orgId, body.stakeholderIds, userIds)
     if (body.externalId && (await q.findExperienceByExternalId(trx, actor.orgId, source, body.externalId))) {
       throw new AppError('conflict', 'This experience was already recorded', [{ pointer: '#/externalId', detail: `already used for source ${source}` }])

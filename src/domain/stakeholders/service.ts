@@ -4,6 +4,7 @@ import { parseSort } from '../../lib/keyset.ts'
 import { DEFAULT_PAGE_SIZE, toPage } from '../../lib/pagination.ts'
 import { getAccountRow } from '../accounts/queries.ts'
 import { recordAudit } from '../audit/queries.ts'
+import { erasePersonalMoments } from '../moments/personal-data.ts'
 import type { Actor } from '../auth/roles.ts'
 import * as q from './queries.ts'
 import { searchTextOf, toStakeholder, type CreateStakeholderBody, type ListStakeholdersQuery, type Stakeholder, type StakeholderRowWithAccount, type UpdateStakeholderBody } from './schema.ts'
@@ -75,6 +76,8 @@ export async function updateStakeholder(db: Db, actor: Actor, id: string, body: 
     if (!before) throw notFound('Stakeholder')
     const row = await q.updateStakeholderRow(trx, actor.orgId, id, await toValues(trx, actor.orgId, id, body, before))
     if (!row) throw notFound('Stakeholder')
+    // Withdrawn consent also erases personal moments and close people (professional moments stay).
+    if (before.has_consent && !row.has_consent) await erasePersonalMoments(trx, actor.orgId, id, false)
     const stakeholder = toStakeholder(row)
     await recordAudit(trx, actor, 'stakeholder.updated', 'stakeholder', id, toStakeholder(before), stakeholder)
     return stakeholder

@@ -14,6 +14,9 @@ import { TrustScore } from '../trust/trust-badge.tsx'
 import { EditAccountButton } from './account-form.tsx'
 import { useAccountOverview } from './api.ts'
 import { InfluenceGrid, OrgChart } from './stakeholder-map.tsx'
+import { PlanPanel } from '../plans/plan-panel.tsx'
+import { SelfCheckPanel } from '../plans/self-check-panel.tsx'
+import { AccountVoice } from '../surveys/account-voice.tsx'
 
 function AccountTrustCard({ accountId }: { accountId: string }) {
   const trust = useAccountTrust(accountId)
@@ -27,6 +30,12 @@ function AccountTrustCard({ accountId }: { accountId: string }) {
       <TrendChart points={trust.data.trend} label={`Account trust over the last year, now ${Math.round(trust.data.score)}`} height={150} />
     </Stack>
   )
+}
+
+/** Who receives an account plan's give: its most influential stakeholders. */
+function keyRecipients(stakeholders: Stakeholder[]): string[] {
+  const top = Math.max(0, ...stakeholders.map((s) => s.influence))
+  return stakeholders.filter((s) => s.influence === top).slice(0, 5).map((s) => s.id)
 }
 
 export function AccountPage() {
@@ -80,6 +89,8 @@ export function AccountPage() {
           </div>
         </SimpleGrid>
 
+        <AccountVoice accountId={account.id} />
+
         <Section id="map" title="Stakeholder map"
           actions={<SegmentedControl size="xs" value={mapView} onChange={(v) => setMapView(v as 'org' | 'grid')} aria-label="Map view"
             data={[{ value: 'org', label: 'Org chart' }, { value: 'grid', label: 'Influence × attitude' }]} />}>
@@ -87,6 +98,15 @@ export function AccountPage() {
             ? <OrgChart stakeholders={stakeholders} trustOf={(id) => stakeholderScore.get(id)} />
             : <InfluenceGrid stakeholders={stakeholders} />}
         </Section>
+
+        <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="lg">
+          <Section id="plan" title="Relationship plan" description="What they want, and what we will give">
+            <PlanPanel subject={{ accountId: account.id }} subjectName={account.name} recipients={keyRecipients(stakeholders)} />
+          </Section>
+          <Section id="self-check" title="Self-check" description="Are we in a relationship, or just trading? Compared with the trust score">
+            <SelfCheckPanel accountId={account.id} />
+          </Section>
+        </SimpleGrid>
 
         <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="lg">
           <Section id="relationships" title="Relationships" description="Who on our side owns each stakeholder">

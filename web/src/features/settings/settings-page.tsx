@@ -6,6 +6,7 @@ import { ApiError } from '../../lib/api-client.ts'
 import { formatDate, label, ROLE_LABELS } from '../../lib/format.ts'
 import { useChangePassword, useCurrentSession } from '../auth/api.ts'
 import { useApiTokens, useCreateApiToken, useRevokeApiToken } from './api.ts'
+import { CalendarFeedPanel } from '../moments/calendar-feed-panel.tsx'
 
 function PasswordForm() {
   const change = useChangePassword()
@@ -88,6 +89,9 @@ export function SettingsPage() {
       <SimpleGrid cols={1} spacing="lg">
         <Section id="password" title="Password">
           <PasswordForm />
+        </Section>
+        <Section id="calendar" title="Calendar feed" description="Moments and planned gives in Outlook or Google Calendar">
+          <CalendarFeedPanel />
         </Section>
         <Section id="tokens" title="API tokens" description="For scripts and integrations; each acts as you">
           <TokensPanel />

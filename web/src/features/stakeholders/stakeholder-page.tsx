@@ -22,6 +22,8 @@ import { AttitudeBadge, InfluenceMeter } from './attitude.tsx'
 import { PersonalNotes } from './personal-notes.tsx'
 import { AddOwnerButton } from './add-owner.tsx'
 import { EditStakeholderModal } from './stakeholder-form.tsx'
+import { StakeholderMoments } from '../moments/stakeholder-moments.tsx'
+import { PlanPanel } from '../plans/plan-panel.tsx'
 
 function Want({ title, text }: { title: string; text: string | null }) {
   return (
@@ -111,6 +113,9 @@ function StakeholderBody({ stakeholder }: { stakeholder: Stakeholder }) {
           <Section id="trust" title="Trust" description="Explained by the experiences behind it" className="tend-order-3">
             {relationships.isPending ? <PageLoader /> : <RelationshipTrustPanel relationships={rels} />}
           </Section>
+          <Section id="plan" title="Relationship plan" description="What they want to achieve, and what we will give" className="tend-order-3">
+            <PlanPanel subject={{ stakeholderId: stakeholder.id }} subjectName={stakeholder.name} />
+          </Section>
           <Section id="timeline" title="Timeline" className="tend-order-6">
             {timeline.isPending ? <PageLoader /> : experiences.length === 0 ? <EmptyState title="No experiences yet">Log the first one with the button above or the L key.</EmptyState> : (
               <Timeline experiences={experiences} userNameOf={(id) => users.get(id)?.name} hasMore={timeline.hasNextPage} onMore={() => void timeline.fetchNextPage()} isLoadingMore={timeline.isFetchingNextPage} />
@@ -143,6 +148,9 @@ function StakeholderBody({ stakeholder }: { stakeholder: Stakeholder }) {
           </Section>
           <Section id="who-knows" title="Who knows them" description="Our people by strength: who should make the call" className="tend-order-5">
             <WhoKnowsPanel stakeholderId={stakeholder.id} />
+          </Section>
+          <Section id="moments" title="Family and moments" description="Dates that matter in their life; reminders go to the relationship owners" className="tend-order-5">
+            <StakeholderMoments stakeholder={stakeholder} />
           </Section>
           <Section id="personal" title="Personal notes" description="Seen by the owners, their managers and admins" className="tend-order-5">
             <PersonalNotes stakeholder={stakeholder} />

@@ -3,12 +3,14 @@ import { IconChevronDown, IconChevronRight } from '@tabler/icons-react'
 import { Fragment, useState } from 'react'
 import { Link, useSearchParams } from 'react-router'
 import { EmptyState, ErrorNotice, Page, PageLoader, Section, Stat } from '../../components/page.tsx'
+import { OverdueActivities } from '../plans/overdue-activities.tsx'
 import { formatDaysAgo, label, ROLE_LABELS } from '../../lib/format.ts'
 import type { User } from '../../lib/types.ts'
 import { useCurrentSession } from '../auth/api.ts'
 import { useRelationships, type RelationshipWithTrust } from '../relationships/api.ts'
 import { useAttention } from '../trust/api.ts'
 import { useUsers } from '../users/api.ts'
+import { FollowUpsPanel } from '../surveys/follow-ups-panel.tsx'
 import { TrustScore } from '../trust/trust-badge.tsx'
 
 type PersonStats = { user: User; relationships: RelationshipWithTrust[]; scored: number; cold: number; avg: number | null; coverage: number | null }
@@ -115,6 +117,10 @@ export function TeamPage() {
               </Table.Tbody>
             </Table>
           </Table.ScrollContainer>
+        </Section>
+        <FollowUpsPanel scope="team" title="Detractor follow-ups across the team" />
+        <Section id="team-overdue" title="Overdue gives across the team" description="Planned activities past their date, by owner">
+          <OverdueActivities scope="team" />
         </Section>
         <Section id="team-attention" title="Going cold across the team" description="Most important first, with a suggested next step">
           {attention.isPending ? <PageLoader /> : !attention.data ? <EmptyState title="Trust scores are not available yet" /> : attention.data.items.length === 0 ? <EmptyState title="Nothing is going cold" /> : (

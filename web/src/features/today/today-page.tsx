@@ -11,6 +11,9 @@ import { Timeline } from '../experiences/timeline.tsx'
 import { useRelationships } from '../relationships/api.ts'
 import { useAttention } from '../trust/api.ts'
 import { TrustScore } from '../trust/trust-badge.tsx'
+import { UpcomingMoments } from '../moments/upcoming-moments.tsx'
+import { OverdueActivities } from '../plans/overdue-activities.tsx'
+import { FollowUpsPanel } from '../surveys/follow-ups-panel.tsx'
 
 function greeting() {
   const h = new Date().getHours()
@@ -104,6 +107,15 @@ export function TodayPage() {
             <MyRelationships userId={me.id} />
           </Section>
         </SimpleGrid>
+        <SimpleGrid cols={{ base: 1, md: 2 }} spacing="lg">
+          <Section id="moments" title="Moments coming up" description="In the lives of the people you know, next 30 days">
+            <UpcomingMoments />
+          </Section>
+          <Section id="overdue-gives" title="Overdue gives" description="Planned introductions, insights and invitations past their date">
+            <OverdueActivities scope="me" />
+          </Section>
+        </SimpleGrid>
+        <FollowUpsPanel scope="mine" title="Close the loop" hideWhenEmpty />
         <Section id="recent" title="Recently logged" description="Experiences you took part in">
           {recent.isPending ? <PageLoader /> : recent.data?.pages[0]?.items.length ? (
             <Timeline experiences={recent.data.pages.flatMap((p) => p.items)} />

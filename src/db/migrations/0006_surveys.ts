@@ -1,0 +1,175 @@
+import { sql, type Kysely } from 'kysely'
+
+// Frozen. Voice of the customer and the team: surveys sent as single-use links, their answers,
+// the follow-ups detractor answers open, escalations/complaints and referrals.
+// Survey links store only a hash of their token (like API tokens). ESAT answers (staff surveys)
+// do not point back to the invitation or the user: they keep only the respondent's manager at
+// the time, which is what team results need.
+const STATEMENTS = [
+  `CREATE TABLE surveys (
+    id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+    org_id uuid NOT NULL REFERENCES organisations (id) ON DELETE CASCADE,
+    name text NOT NULL CHECK (length(name) BETWEEN 1 AND 200),
+    kind text NOT NULL CHECK (kind IN ('nps', 'csat', 'esat', 'custom')),
+    audience text NOT NULL CHECK (audience IN ('stakeholders', 'staff')),
+    question text NOT NULL CHECK (length(question) BETWEEN 1 AND 500),
+    intro text CHECK (length(intro) <= 2000),
+    questions jsonb NOT NULL DEFAULT '[]'::jsonb,
+    reminder_days integer CHECK (reminder_days BETWEEN 1 AND 60),
+    follow_up_days integer NOT NULL DEFAULT 3 CHECK (follow_up_days BETWEEN 1 AND 60),
+    link_days integer NOT NULL DEFAULT 30 CHECK (link_days BETWEEN 1 AND 365),
+    created_by uuid,
+    created_at timestamptz(3) NOT NULL DEFAULT now(),
+    updated_at timestamptz(3) NOT NULL DEFAULT now(),
+    closed_at timestamptz(3),
+    UNIQUE (org_id, id),
+    FOREIGN KEY (org_id, created_by) REFERENCES users (org_id, id),
+    CHECK ((kind = 'esat') = (audience = 'staff') OR kind = 'custom')
+  )`,
+  `CREATE INDEX surveys_org_created_idx ON surveys (org_id, created_at)`,
+
+  `CREATE TABLE survey_recipients (
+    id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+    org_id uuid NOT NULL,
+    survey_id uuid NOT NULL,
+    stakeholder_id uuid,
+    user_id uuid,
+    account_id uuid,
+    email text,
+    created_at timestamptz(3) NOT NULL DEFAULT now(),
+    sent_at timestamptz(3),
+    reminded_at timestamptz(3),
+    responded_at timestamptz(3),
+    UNIQUE (org_id, id),
+    UNIQUE (org_id, survey_id, stakeholder_id),
+    UNIQUE (org_id, survey_id, user_id),
+    FOREIGN KEY (org_id, survey_id) REFERENCES surveys (org_id, id) ON DELETE CASCADE,
+    FOREIGN KEY (org_id, stakeholder_id) REFERENCES stakeholders (org_id, id),
+    FOREIGN KEY (org_id, user_id) REFERENCES users (org_id, id),
+    FOREIGN KEY (org_id, account_id) REFERENCES accounts (org_id, id),
+    CHECK ((stakeholder_id IS NULL) <> (user_id IS NULL))
+  )`,
+  `CREATE INDEX survey_recipients_survey_idx ON survey_recipients (org_id, survey_id)`,
+
+  // One recipient may hold several links (the invitation, a reminder, a copied link); any of them
+  // answers once, since the answer marks the recipient.
+  `CREATE TABLE survey_links (
+    token_hash text PRIMARY KEY,
+    org_id uuid NOT NULL,
+    recipient_id uuid NOT NULL,
+    created_at timestamptz(3) NOT NULL DEFAULT now(),
+    expires_at timestamptz(3) NOT NULL,
+    FOREIGN KEY (org_id, recipient_id) REFERENCES survey_recipients (org_id, id) ON DELETE CASCADE
+  )`,
+  `CREATE INDEX survey_links_recipient_idx ON survey_links (org_id, recipient_id)`,
+
+  `CREATE TABLE survey_responses (
+    id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+    org_id uuid NOT NULL,
+    survey_id uuid NOT NULL,
+    kind text NOT NULL CHECK (kind IN ('nps', 'csat', 'esat', 'custom')),
+    recipient_id uuid UNIQUE,
+    stakeholder_id uuid,
+    account_id uuid,
+    owner_id uuid,
+    team_manager_id uuid,
+    score smallint CHECK (score BETWEEN 0 AND 10),
+    comment text CHECK (length(comment) <= 2000),
+    answers jsonb NOT NULL DEFAULT '{}'::jsonb,
+    experience_id uuid,
+    submitted_at timestamptz(3) NOT NULL DEFAULT now(),
+    UNIQUE (org_id, id),
+    FOREIGN KEY (org_id, survey_id) REFERENCES surveys (org_id, id) ON DELETE CASCADE,
+    FOREIGN KEY (org_id, recipient_id) REFERENCES survey_recipients (org_id, id) ON DELETE CASCADE,
+    FOREIGN KEY (org_id, stakeholder_id) REFERENCES stakeholders (org_id, id),
+    FOREIGN KEY (org_id, account_id) REFERENCES accounts (org_id, id),
+    FOREIGN KEY (org_id, owner_id) REFERENCES users (org_id, id),
+    FOREIGN KEY (org_id, team_manager_id) REFERENCES users (org_id, id),
+    FOREIGN KEY (org_id, experience_id) REFERENCES experiences (org_id, id)
+  )`,
+  `CREATE INDEX survey_responses_org_kind_idx ON survey_responses (org_id, kind, submitted_at)`,
+  `CREATE INDEX survey_responses_survey_idx ON survey_responses (org_id, survey_id)`,
+
+  `CREATE TABLE follow_ups (
+    id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+    org_id uuid NOT NULL,
+    response_id uuid NOT NULL,
+    owner_id uuid NOT NULL,
+    due_at timestamptz(3) NOT NULL,
+    created_at timestamptz(3) NOT NULL DEFAULT now(),
+    closed_at timestamptz(3),
+    closed_by uuid,
+    resolution text CHECK (length(resolution) BETWEEN 1 AND 4000),
+    UNIQUE (org_id, id),
+    UNIQUE (org_id, response_id),
+    FOREIGN KEY (org_id, response_id) REFERENCES survey_responses (org_id, id) ON DELETE CASCADE,
+    FOREIGN KEY (org_id, owner_id) REFERENCES users (org_id, id),
+    FOREIGN KEY (org_id, closed_by) REFERENCES users (org_id, id),
+    CHECK ((closed_at IS NULL) = (resolution IS NULL))
+  )`,
+  `CREATE INDEX follow_ups_owner_idx ON follow_ups (org_id, owner_id, closed_at, due_at)`,
+
+  `CREATE TABLE escalations (
+    id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+    org_id uuid NOT NULL REFERENCES organisations (id) ON DELETE CASCADE,
+    kind text NOT NULL CHECK (kind IN ('escalation', 'complaint')),
+    severity text NOT NULL DEFAULT 'medium' CHECK (severity IN ('low', 'medium', 'high', 'critical')),
+    account_id uuid NOT NULL,
+    stakeholder_id uuid,
+    owner_id uuid,
+    title text NOT NULL CHECK (length(title) BETWEEN 1 AND 300),
+    description text CHECK (length(description) <= 20000),
+    opened_at timestamptz(3) NOT NULL,
+    first_response_at timestamptz(3),
+    resolved_at timestamptz(3),
+    resolution text CHECK (length(resolution) <= 20000),
+    response_target_hours integer NOT NULL CHECK (response_target_hours BETWEEN 1 AND 8760),
+    resolution_target_hours integer NOT NULL CHECK (resolution_target_hours BETWEEN 1 AND 8760),
+    experience_id uuid,
+    created_by uuid,
+    created_at timestamptz(3) NOT NULL DEFAULT now(),
+    updated_at timestamptz(3) NOT NULL DEFAULT now(),
+    UNIQUE (org_id, id),
+    FOREIGN KEY (org_id, account_id) REFERENCES accounts (org_id, id),
+    FOREIGN KEY (org_id, stakeholder_id) REFERENCES stakeholders (org_id, id),
+    FOREIGN KEY (org_id, owner_id) REFERENCES users (org_id, id),
+    FOREIGN KEY (org_id, experience_id) REFERENCES experiences (org_id, id),
+    FOREIGN KEY (org_id, created_by) REFERENCES users (org_id, id),
+    CHECK (first_response_at IS NULL OR first_response_at >= opened_at),
+    CHECK (resolved_at IS NULL OR resolved_at >= opened_at)
+  )`,
+  `CREATE INDEX escalations_org_opened_idx ON escalations (org_id, opened_at, id)`,
+  `CREATE INDEX escalations_org_account_idx ON escalations (org_id, account_id, opened_at)`,
+
+  `CREATE TABLE referrals (
+    id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+    org_id uuid NOT NULL REFERENCES organisations (id) ON DELETE CASCADE,
+    referrer_id uuid NOT NULL,
+    referred_account_id uuid,
+    referred_stakeholder_id uuid,
+    referred_name text CHECK (length(referred_name) BETWEEN 1 AND 200),
+    referred_at timestamptz(3) NOT NULL,
+    status text NOT NULL DEFAULT 'introduced' CHECK (status IN ('introduced', 'qualified', 'won', 'lost')),
+    value numeric(14, 2) CHECK (value >= 0),
+    currency text CHECK (currency ~ '^[A-Z]{3}$'),
+    notes text CHECK (length(notes) <= 20000),
+    experience_id uuid,
+    created_by uuid,
+    created_at timestamptz(3) NOT NULL DEFAULT now(),
+    updated_at timestamptz(3) NOT NULL DEFAULT now(),
+    UNIQUE (org_id, id),
+    FOREIGN KEY (org_id, referrer_id) REFERENCES stakeholders (org_id, id),
+    FOREIGN KEY (org_id, referred_account_id) REFERENCES accounts (org_id, id),
+    FOREIGN KEY (org_id, referred_stakeholder_id) REFERENCES stakeholders (org_id, id),
+    FOREIGN KEY (org_id, experience_id) REFERENCES experiences (org_id, id),
+    FOREIGN KEY (org_id, created_by) REFERENCES users (org_id, id),
+    CHECK (referred_account_id IS NOT NULL OR referred_stakeholder_id IS NOT NULL OR referred_name IS NOT NULL),
+    CHECK (referred_stakeholder_id IS NULL OR referred_stakeholder_id <> referrer_id)
+  )`,
+  `CREATE INDEX referrals_org_referrer_idx ON referrals (org_id, referrer_id)`,
+  `CREATE INDEX referrals_org_at_idx ON referrals (org_id, referred_at, id)`,
+]
+
+export async function up(db: Kysely<unknown>): Promise<void> {
+  for (const statement of STATEMENTS) await sql.raw(statement).execute(db)
+}

@@ -1,0 +1,88 @@
+import type { Db } from '../../db/connect.ts'
+import { enqueue } from '../jobs/queue.ts'
+import { PermanentJobError, type JobContext, type ScheduledTask } from '../jobs/worker.ts'
+import { addDays, daysBetween, occurrencesBetween, todayIn, yearsAt, type Recurrence } from './dates.ts'
+import { momentLabel, suggestGestures } from './gestures.ts'
+import { REMINDER_KIND } from './personal-data.ts'
+import * as q from './queries.ts'
+import { composeReminder } from './reminder-mail.ts'
+import type { MomentKind } from './schema.ts'
+import { isPersonal } from './service.ts'
+
+export type ReminderPayload = { momentId: string; stakeholderId: string; occursOn: string; userId: string }
+
+/** The longest lead time a moment may have: the scan looks this far ahead. */
+const MAX_LEAD_DAYS = 60
+
+/**
+ * Enqueue every reminder now due: for each occurrence whose reminder day (occurrence − lead days)
+ * has come, one job per user with a live relationship to the (live, consenting) stakeholder.
+ * Idempotent: the dedupe key `moment:<id>:<occursOn>:<userId>` makes each reminder exist once.
+ */
+export async function scanMomentReminders(db: Db, now: Date): Promise<number> {
+  const today = todayIn('UTC', now)
+  const rows = (await q.listLiveMoments(db, undefined, undefined)).filter((r) => r.has_consent || !isPersonal(r.kind, r.close_person_id))
+  let created = 0
+  for (const r of rows) {
+    const due = occurrencesBetween({ onDate: r.on_date, recurrence: r.recurrence as Recurrence }, today, addDays(today, MAX_LEAD_DAYS))
+      .filter((occursOn) => addDays(occursOn, -r.lead_days) <= today)
+    if (due.length === 0) continue
+    const users = await q.listRelationshipUsers(db, r.org_id, r.stakeholder_id)
+    for (const occursOn of due) {
+      for (const u of users) {
+        const payload: ReminderPayload = { momentId: r.id, stakeholderId: r.stakeholder_id, occursOn, userId: u.id }
+        const { isNew } = await enqueue(db, { orgId: r.org_id, kind: REMINDER_KIND, dedupeKey: `moment:${r.id}:${occursOn}:${u.id}`, payload })
+        if (isNew) created++
+      }
+    }
+  }
+  return created
+}
+
+/** Build and send one reminder, re-checking at send time: archived, erased or withdrawn means no mail. */
+export async function sendMomentReminder({ db, mailer, job, now, publicUrl }: JobContext<ReminderPayload>) {
+  const p = job.payload
+  if (!p?.momentId || !p.userId || !p.occursOn) throw new PermanentJobError('moment.reminder payload needs momentId, userId and occursOn')
+  const orgId = job.orgId
+  const moment = await q.getMomentRow(db, orgId, p.momentId)
+  if (!moment) return { skipped: 'the moment was deleted' }
+  const s = await q.getStakeholderBasics(db, orgId, moment.stakeholder_id)
+  if (!s || s.archived_at) return { skipped: 'the stakeholder is archived' }
+  if (isPersonal(moment.kind, moment.close_person_id) && !s.has_consent) return { skipped: 'no consent for personal data' }
+  const user = (await q.listRelationshipUsers(db, orgId, s.id)).find((u) => u.id === p.userId)
+  if (!user) return { skipped: 'the user no longer has a live relationship with the stakeholder' }
+  if ((await q.listActedOccurrences(db, orgId, [moment.id], user.id)).has(`${moment.id}:${p.occursOn}`)) return { skipped: 'already acted upon' }
+
+  const [account, people, recent, lastGive] = await Promise.all([
+    s.account_id ? db.selectFrom('accounts').select('name').where('org_id', '=', orgId).where('id', '=', s.account_id).executeTakeFirst() : undefined,
+    q.listClosePeopleRows(db, orgId, s.id),
+    recentExperiences(db, orgId, s.id, undefined),
+    recentExperiences(db, orgId, s.id, 'we_gave'),
+  ])
+  const person = moment.close_person_id ? people.find((c) => c.id === moment.close_person_id) ?? null : null
+  const dated = { onDate: moment.on_date, recurrence: moment.recurrence as Recurrence }
+  const label = momentLabel({ kind: moment.kind as MomentKind, title: moment.title, recurrence: moment.recurrence }, s.name, person, yearsAt(dated, p.occursOn))
+  const message = composeReminder({
+    userName: user.name, userEmail: user.email, label, occursOn: p.occursOn, daysUntil: Math.max(0, daysBetween(todayIn('UTC', now), p.occursOn)),
+    stakeholderName: s.name, accountName: account?.name ?? null, stakeholderUrl: `${publicUrl}/stakeholders/${s.id}`,
+    wants: { goals: s.goals, pains: s.pains, interests: s.interests },
+    family: s.has_consent ? people.map((c) => ({ name: c.name, relation: c.relation, notes: c.notes })) : [],
+    recent: recent.map((e) => ({ occurredAt: e.occurred_at.toISOString(), title: e.title ?? e.kind, direction: e.direction })),
+    lastGive: lastGive[0] ? { occurredAt: lastGive[0].occurred_at.toISOString(), title: lastGive[0].title ?? lastGive[0].kind } : null,
+    gestures: suggestGestures(moment.kind as MomentKind, person?.relation ?? null, s.interests),
+    notes: moment.notes,
+  })
+  return mailer.send({ ...message, messageId: `<moment-${moment.id}-${p.occursOn}-${user.id}@tend>` })
+}
+
+function recentExperiences(db: Db, orgId: string, stakeholderId: string, direction: string | undefined) {
+  let query = db.selectFrom('experiences as e')
+    .innerJoin('experience_stakeholders as es', (j) => j.onRef('es.org_id', '=', 'e.org_id').onRef('es.experience_id', '=', 'e.id'))
+    .select(['e.occurred_at', 'e.title', 'e.kind', 'e.direction'])
+    .where('e.org_id', '=', orgId).where('es.stakeholder_id', '=', stakeholderId).where('e.archived_at', 'is', null)
+  if (direction) query = query.where('e.direction', '=', direction)
+  return query.orderBy('e.occurred_at', 'desc').limit(direction ? 1 : 5).execute()
+}
+
+/** The worker's periodic scan (every 15 minutes; enqueueing is idempotent). */
+export const momentReminderTask: ScheduledTask = { name: 'moment-reminders', everyMs: 15 * 60_000, run: scanMomentReminders }
