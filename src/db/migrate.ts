@@ -2,11 +2,13 @@ import { Migrator, type Migration, type MigrationProvider } from 'kysely/migrati
 import type { Db } from './connect.ts'
 import * as m0001 from './migrations/0001_core.ts'
 import * as m0002 from './migrations/0002_trust.ts'
+import * as m0007 from './migrations/0007_kpis.ts'
 
 // Explicit list rather than a folder scan: the same files run from tsx, tests and any bundler.
 const MIGRATIONS: Record<string, Migration> = {
   '0001_core': m0001,
   '0002_trust': m0002,
+  '0007_kpis': m0007,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS }
