@@ -4,6 +4,7 @@ import { DataDirLockedError } from '../db/connect.ts'
 import { registerDataCommands } from './data.ts'
 import { registerServe } from './serve.ts'
 import { registerTrustCommands } from './trust.ts'
+import { registerKpiCommands } from './kpis.ts'
 
 const program = new Command()
   .name('tend')
@@ -13,6 +14,7 @@ const program = new Command()
 registerServe(program)
 registerDataCommands(program)
 registerTrustCommands(program)
+registerKpiCommands(program)
 
 try {
   await program.parseAsync(process.argv)

@@ -15,6 +15,10 @@ import { relationshipRoutes } from '../domain/relationships/routes.ts'
 import { stakeholderRoutes } from '../domain/stakeholders/routes.ts'
 import { trustRoutes } from '../domain/trust/routes.ts'
 import { userRoutes } from '../domain/users/routes.ts'
+import { kpiRoutes } from '../domain/kpis/routes.ts'
+import { outcomeRoutes } from '../domain/outcomes/routes.ts'
+import { programmeRoutes } from '../domain/programmes/routes.ts'
+import { reviewRoutes } from '../domain/reviews/routes.ts'
 import { isGuard } from './guard.ts'
 import type { AppDeps } from './deps.ts'
 import { handleError } from './problem.ts'
@@ -93,6 +97,10 @@ export async function buildApp({ config, db }: AppDeps): Promise<App> {
   await app.register(experienceRoutes, deps)
   await app.register(trustRoutes, deps)
   await app.register(auditRoutes, deps)
+  await app.register(kpiRoutes, deps)
+  await app.register(outcomeRoutes, deps)
+  await app.register(reviewRoutes, deps)
+  await app.register(programmeRoutes, deps)
 
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger())
   app.get('/healthz', { schema: { hide: true } }, async () => ({ ok: true }))
