@@ -73,10 +73,19 @@ export function trustBand(score: number): number {
 
 const round1 = (x: number) => Math.round(x * 10) / 10
 
-/** Manager of each user as of t; users without a line at t did not belong to the organisation then. */
+/**
+ * Manager of each user as of t. A user's first known line reaches back before they were added
+ * (people are added with their past: imported or demo history counts); a user whose last line
+ * ended before t had left.
+ */
 export function managersAt(lines: KpiHistory['reportingLines'], t: number): Map<string, string | null> {
+  const first = new Map<string, number>()
+  for (const l of lines) first.set(l.userId, Math.min(first.get(l.userId) ?? Infinity, l.validFrom))
   const out = new Map<string, string | null>()
-  for (const l of lines) if (l.validFrom <= t && (l.validTo === null || l.validTo > t)) out.set(l.userId, l.managerId)
+  for (const l of lines) {
+    const from = first.get(l.userId) === l.validFrom ? -Infinity : l.validFrom
+    if (from <= t && (l.validTo === null || l.validTo > t)) out.set(l.userId, l.managerId)
+  }
   return out
 }
 

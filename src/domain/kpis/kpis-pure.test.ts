@@ -56,6 +56,8 @@ describe('KPI week computation', () => {
     const feb = teamsAt(managersAt(lines, t('2026-02-10')))
     assert.deepEqual([...feb.get('M')!].sort(), ['B', 'M'])
     assert.deepEqual([...feb.get('N')!].sort(), ['A', 'N'])
+    // A user's first line reaches back before they were added: their imported past counts.
+    assert.equal(managersAt(lines, t('2020-01-01')).get('A'), 'M')
   })
 
   test('computes the week of 5 January 2026 by hand', () => {
