@@ -20,7 +20,7 @@ export async function setOutcomeSettings(db: Db, actor: Actor, body: OutcomeSett
   if (body.rates && body.rates.rates[body.rates.base] !== undefined && body.rates.rates[body.rates.base] !== 1) throw unprocessable('#/rates/rates', 'the base currency converts to itself at 1')
   return db.transaction().execute(async (trx) => {
     const before = await getOutcomeSettings(trx, actor.orgId)
-    await trx.updateTable('organisations').set({ settings: sql`jsonb_set(settings, '{outcomes}', ${JSON.stringify(body)}::jsonb)` as never }).where('id', '=', actor.orgId).execute()
+    await trx.updateTable('organisations').set({ settings: sql<string>`jsonb_set(settings, '{outcomes}', ${JSON.stringify(body)}::jsonb)` }).where('id', '=', actor.orgId).execute()
     await recordAudit(trx, actor, 'outcomes.settings_updated', 'organisation', actor.orgId, before, body)
     return body
   })

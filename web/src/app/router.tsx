@@ -38,6 +38,8 @@ export const router = createBrowserRouter([
           { path: 'accounts/:accountId', lazy: () => import('../features/accounts/account-page.tsx').then((m) => ({ Component: m.AccountPage })) },
           { path: 'stakeholders/:stakeholderId', lazy: () => import('../features/stakeholders/stakeholder-page.tsx').then((m) => ({ Component: m.StakeholderPage })) },
           { path: 'team', lazy: () => import('../features/team/team-page.tsx').then((m) => ({ Component: m.TeamPage })) },
+          { path: 'kpis', lazy: () => import('../features/kpis/kpis-page.tsx').then((m) => ({ Component: m.KpisPage })) },
+          { path: 'reviews', lazy: () => import('../features/reviews/reviews-page.tsx').then((m) => ({ Component: m.ReviewsPage })) },
           { path: 'admin', lazy: () => import('../features/admin/admin-page.tsx').then((m) => ({ Component: m.AdminPage })) },
           { path: 'settings', lazy: () => import('../features/settings/settings-page.tsx').then((m) => ({ Component: m.SettingsPage })) },
           { path: '*', lazy: () => import('../components/not-found-page.tsx').then((m) => ({ Component: m.NotFoundPage })) },

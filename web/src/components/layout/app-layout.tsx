@@ -1,7 +1,7 @@
 import { AppShell, Burger, Button, Group, Kbd, Menu, NavLink, ScrollArea, Stack, Text, UnstyledButton } from '@mantine/core'
 import { useDisclosure } from '@mantine/hooks'
 import { spotlight } from '@mantine/spotlight'
-import { IconAdjustments, IconBuilding, IconChevronDown, IconLogout, IconPlus, IconSearch, IconSettings, IconSun, IconUsersGroup } from '@tabler/icons-react'
+import { IconAdjustments, IconBuilding, IconChartLine, IconChecklist, IconChevronDown, IconLogout, IconPlus, IconSearch, IconSettings, IconSun, IconUsersGroup } from '@tabler/icons-react'
 import { useEffect, type ReactNode } from 'react'
 import { Link, NavLink as RouterNavLink, Outlet, useLocation, useNavigate } from 'react-router'
 import { hasRole, useCurrentSession, useLogout } from '../../features/auth/api.ts'
@@ -18,6 +18,8 @@ function navItems(isManager: boolean, isAdmin: boolean): NavItem[] {
     { to: '/accounts', label: 'Accounts', icon: <IconBuilding size={18} stroke={1.6} /> },
   ]
   if (isManager) items.push({ to: '/team', label: 'Team', icon: <IconUsersGroup size={18} stroke={1.6} /> })
+  if (isManager) items.push({ to: '/reviews', label: 'Reviews', icon: <IconChecklist size={18} stroke={1.6} /> })
+  items.push({ to: '/kpis', label: 'KPIs', icon: <IconChartLine size={18} stroke={1.6} /> })
   if (isAdmin) items.push({ to: '/admin', label: 'Admin', icon: <IconAdjustments size={18} stroke={1.6} /> })
   return items
 }
