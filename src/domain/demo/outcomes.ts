@@ -40,6 +40,16 @@ export async function seedDemoOutcomes(db: Db, orgId: string, now: Date, seed: n
   for (let i = 0; i < opps.length; i += 1000) await db.insertInto('opportunities').values(opps.slice(i, i + 1000)).execute()
   await db.updateTable('organisations').set({ settings: sql<string>`jsonb_set(settings, '{outcomes}', ${JSON.stringify({ rates: DEMO_RATES, ltvProjectionYears: 3 })}::jsonb)` }).where('id', '=', orgId).execute()
   const since = isoDay(now.getTime() - (DEMO_SNAPSHOT_WEEKS - 1) * 7 * DAY)
-  const snapshots = await rebuildSnapshots(db, orgId, { since, until: now })
+  // A programme: every other rep enrolled six weeks ago, so progress shows against a baseline and the rest.
+  const reps = await db.selectFrom('users').select('id').where('org_id', '=', orgId).where('role', '=', 'rep').orderBy('email').execute()
+  const cohort = reps.filter((_, i) => i % 2 === 0)
+  if (cohort.length > 0) {
+    const startedOn = isoDay(now.getTime() - 6 * 7 * DAY)
+    const programme = await db.insertInto('programmes').values({ org_id: orgId, name: 'Trusted Advisor cohort 1', started_on: startedOn }).returning('id').executeTakeFirstOrThrow()
+    await db.insertInto('programme_members').values(cohort.map((u) => ({ org_id: orgId, programme_id: programme.id, user_id: u.id, enrolled_on: startedOn }))).execute()
+  }
+  // Plus the weeks six and twelve months back, so the ROI view has trust at the start of its period.
+  const back = (months: number) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - months, now.getUTCDate())).toISOString().slice(0, 10)
+  const snapshots = await rebuildSnapshots(db, orgId, { since, until: now, alsoWeeks: [back(12), back(6)] })
   return { revenue: revenue.length, opportunities: opps.length, snapshotRows: snapshots.rows }
 }

@@ -94,12 +94,13 @@ export type SnapshotProgress = { weekStart: string; done: number; total: number 
  * Rebuild the weekly snapshots from `since` (default: the first week with history) up to the
  * week holding `until`, each week in its own transaction; returns the weeks written.
  */
-export async function rebuildSnapshots(db: Db, orgId: string, options: { since?: string | undefined; until?: Date | undefined; onProgress?: (p: SnapshotProgress) => void } = {}): Promise<{ weeks: number; rows: number }> {
+export async function rebuildSnapshots(db: Db, orgId: string, options: { since?: string | undefined; until?: Date | undefined; alsoWeeks?: string[]; onProgress?: (p: SnapshotProgress) => void } = {}): Promise<{ weeks: number; rows: number }> {
   const history = await loadKpiHistory(db, orgId)
   const until = options.until ?? new Date()
   const first = options.since ?? firstWeekOf(history)
   if (first === null) return { weeks: 0, rows: 0 }
-  const weeks = weeksBetween(first, until.getTime())
+  // alsoWeeks: single earlier weeks to compute too (the demo's ROI baseline a year back).
+  const weeks = [...new Set([...(options.alsoWeeks ?? []).map((w) => weekStartOf(w)), ...weeksBetween(first, until.getTime())])].sort()
   let rows = 0
   for (const [i, week] of weeks.entries()) {
     const computed = computeWeekKpis(history, week)

@@ -25,6 +25,7 @@ export function RoiSection() {
             ))}
             <Stat label="Left out" value={roi.data.excluded.noTrust + roi.data.excluded.noRate + roi.data.excluded.noRevenueBefore} hint={`${roi.data.excluded.noTrust} no trust history, ${roi.data.excluded.noRevenueBefore} no earlier revenue, ${roi.data.excluded.noRate} no rate`} />
           </SimpleGrid>
+          <Table.ScrollContainer minWidth={560}>
           <Table verticalSpacing="xs">
             <Table.Thead><Table.Tr><Table.Th>Trust band</Table.Th><Table.Th>Accounts</Table.Th><Table.Th>Revenue before</Table.Th><Table.Th>Revenue after</Table.Th><Table.Th>Growth</Table.Th><Table.Th>Retention</Table.Th></Table.Tr></Table.Thead>
             <Table.Tbody>
@@ -40,6 +41,7 @@ export function RoiSection() {
               ))}
             </Table.Tbody>
           </Table>
+          </Table.ScrollContainer>
         </>
       )}
     </Section>

@@ -22,7 +22,7 @@ function RelationshipTable({ items, empty }: { items: ReviewPrep['cold']; empty:
       <Table.Tbody>
         {items.map((r) => (
           <Table.Tr key={r.relationshipId}>
-            <Table.Td><Anchor component={Link} to={`/stakeholders/${r.stakeholderId}`} fz="sm" c="dark">{r.stakeholderName}</Anchor>{r.accountName ? <Text span fz="xs" c="dimmed"> · {r.accountName}</Text> : null}</Table.Td>
+            <Table.Td><Anchor component={Link} to={`/stakeholders/${r.stakeholderId}`} fz="sm" c="dark">{r.stakeholderName}</Anchor>{r.accountName ? <Text fz="xs" c="dimmed">{r.accountName}</Text> : null}</Table.Td>
             <Table.Td>{r.importance}/5</Table.Td>
             <Table.Td>{r.score === null ? '—' : Math.round(r.score)} {r.isCold ? <Badge color="red" variant="light" size="sm">cold</Badge> : null}</Table.Td>
             <Table.Td>{formatDaysAgo(r.daysSinceMeaningful)}</Table.Td>
