@@ -53,8 +53,9 @@ const STATEMENTS = [
     UNIQUE (org_id, source, external_id),
     FOREIGN KEY (org_id, account_id) REFERENCES accounts (org_id, id) ON DELETE CASCADE
   )`,
-  `CREATE INDEX revenue_entries_account_idx ON revenue_entries (org_id, account_id, booked_on)`,
-  `CREATE INDEX revenue_entries_booked_idx ON revenue_entries (org_id, booked_on)`,
+  // Covering indexes: the outcome and ROI aggregates read them without touching the table.
+  `CREATE INDEX revenue_entries_account_idx ON revenue_entries (org_id, account_id, booked_on) INCLUDE (currency, amount)`,
+  `CREATE INDEX revenue_entries_booked_idx ON revenue_entries (org_id, booked_on) INCLUDE (account_id, currency, amount)`,
 
   `CREATE TABLE opportunities (
     id uuid PRIMARY KEY DEFAULT gen_random_uuid(),

@@ -55,7 +55,8 @@ export const kpiRoutes: FastifyPluginAsyncTypebox<AppDeps> = async (app, { db })
     preHandler: requireAggregates,
     schema: { operationId: 'getKpiBreakdown', tags, summary: 'One week of KPIs for every team, user, tier or account you may see', description: csvNote, querystring: BreakdownQuerySchema, response: { 200: BreakdownSchema } },
   }, async (req, reply) => {
-    const result = await getBreakdown(db, actorOf(req), req.query)
+    // The CSV export is the whole table; the JSON view is a page of it.
+    const result = await getBreakdown(db, actorOf(req), req.query.format === 'csv' ? { ...req.query, limit: req.query.limit ?? 20000 } : req.query)
     return req.query.format === 'csv' ? sendCsv(reply, `kpis-by-${result.by}-${result.weekStart ?? 'none'}`, toCsv(result.items, KPI_CSV)) : result
   })
 

@@ -45,6 +45,7 @@ export const SeriesSchema = Type.Object({ scopeType: Type.String(), scopeId: Typ
 export const BreakdownQuerySchema = Type.Object({
   by: StringEnum(['team', 'user', 'tier', 'account'] as const),
   week: Type.Optional(IsoDate),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 20000, description: 'At most this many rows, by name (default 1000)' })),
   format: Type.Optional(StringEnum(['json', 'csv'] as const)),
 })
 export type BreakdownQuery = Static<typeof BreakdownQuerySchema>

@@ -81,26 +81,24 @@ export async function getSeries(db: Db, actor: Actor, query: SeriesQuery) {
   return { scopeType: scope, scopeId: id, label, notes, points: rows.map((r) => toKpiPoint(r, settings.rates)) }
 }
 
-/** Every team, user, tier or account of one week (the latest by default), as the caller may see them. */
+/** Every team, user, tier or account of one week (the latest by default), as the caller may see them, by name. */
 export async function getBreakdown(db: Db, actor: Actor, query: BreakdownQuery) {
   const by = query.by
   if (actor.role === 'analyst' && (by === 'user' || by === 'account')) throw forbidden('Analysts see aggregates only')
   const latest = await db.selectFrom('kpi_snapshots').select(sql<string | null>`max(week_start)::text`.as('w')).where('org_id', '=', actor.orgId).where('scope_type', '=', 'org').executeTakeFirst()
   const week = query.week ? weekStartOf(query.week) : (latest?.w ?? null)
   if (!week) return { by, weekStart: null, items: [] }
-  let qb = db.selectFrom('kpi_snapshots').selectAll().where('org_id', '=', actor.orgId).where('scope_type', '=', by).where('week_start', '=', week)
-  if ((by === 'user' || by === 'team') && actor.role !== 'admin' && actor.role !== 'analyst') qb = qb.where('scope_id', 'in', await listSubtreeIds(db, actor.orgId, actor.userId))
-  const [rows, settings, users, accounts] = await Promise.all([
-    qb.orderBy('scope_id').execute(),
-    getOutcomeSettings(db, actor.orgId),
-    db.selectFrom('users').select(['id', 'name']).where('org_id', '=', actor.orgId).execute(),
-    by === 'account' ? db.selectFrom('accounts').select(['id', 'name']).where('org_id', '=', actor.orgId).execute() : Promise.resolve([]),
-  ])
-  const names = new Map([...users, ...accounts].map((x) => [x.id, x.name]))
-  const label = (id: string) => (by === 'team' ? `Team of ${names.get(id) ?? id}` : by === 'tier' ? id : (names.get(id) ?? id))
-  const items = rows.map((r) => ({ ...toKpiPoint(r, settings.rates), label: label(r.scope_id) })).sort((a, b) => a.label.localeCompare(b.label))
+  // Names are joined in SQL: one round trip, and only the names of the rows returned.
+  const label = by === 'tier' ? sql<string>`k.scope_id`
+    : by === 'account' ? sql<string>`coalesce((select a.name from accounts a where a.org_id = k.org_id and a.id::text = k.scope_id), k.scope_id)`
+    : sql<string>`coalesce((select ${by === 'team' ? sql`'Team of ' || ` : sql``}u.name from users u where u.org_id = k.org_id and u.id::text = k.scope_id), k.scope_id)`
+  let qb = db.selectFrom('kpi_snapshots as k').selectAll('k').select(label.as('label')).where('k.org_id', '=', actor.orgId).where('k.scope_type', '=', by).where('k.week_start', '=', week)
+  if ((by === 'user' || by === 'team') && actor.role !== 'admin' && actor.role !== 'analyst') qb = qb.where('k.scope_id', 'in', await listSubtreeIds(db, actor.orgId, actor.userId))
+  const [rows, settings] = await Promise.all([qb.orderBy('label').orderBy('k.scope_id').limit(query.limit ?? BREAKDOWN_LIMIT).execute(), getOutcomeSettings(db, actor.orgId)])
+  const items = rows.map((r) => ({ ...toKpiPoint(r, settings.rates), label: r.label }))
   return { by, weekStart: week, items }
 }
+export const BREAKDOWN_LIMIT = 1000
 
 export async function rebuild(db: Db, actor: Actor, since?: string) {
   const result = await rebuildSnapshots(db, actor.orgId, { since })

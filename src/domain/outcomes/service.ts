@@ -111,7 +111,7 @@ export async function getOutcomesReport(db: Db, actor: Actor, query: PeriodQuery
         sql<number | null>`sum(amount) filter (where booked_on < ${to})`.as('ltv'),
         sql<number | null>`sum(amount) filter (where booked_on >= ${t12} and booked_on < ${to})`.as('t12'),
       ])
-      .where('org_id', '=', actor.orgId).groupBy(['account_id', 'currency']).execute(),
+      .where('org_id', '=', actor.orgId).where('booked_on', '<', to).groupBy(['account_id', 'currency']).execute(),
     db.selectFrom('opportunities').select(['account_id', 'kind', 'status', 'currency'])
       .select([
         sql<number>`count(*) filter (where opened_on >= ${from} and opened_on < ${to})::int`.as('new_n'),
