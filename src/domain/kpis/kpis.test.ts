@@ -87,6 +87,9 @@ describe('KPIs, reviews and programmes API', () => {
     assert.equal(roi.json().correlations[0].n, 0)
     assert.match(roi.json().interpretation[0], /Not enough data/)
     assert.match(roi.json().interpretation.join(' '), /not proof/)
+    // The same numbers are described in the OpenAPI document.
+    const openapi = (await call(app, undefined, { method: 'GET', url: '/api/v1/openapi.json' })).json()
+    for (const path of ['/api/v1/kpis/series', '/api/v1/kpis/breakdown', '/api/v1/kpis/roi', '/api/v1/outcomes', '/api/v1/reviews/prep/{reportId}', '/api/v1/programmes/{programmeId}/progress']) assert.ok(openapi.paths[path], path)
   })
 
   test('a review carries open commitments forward until done', async () => {
