@@ -57,14 +57,24 @@ async function time(label: string, runs: number, fn: () => Promise<unknown>) {
   return { label, p50: pct(ms, 50), p99: pct(ms, 99) }
 }
 
-const url = await recreateDatabase()
+// BENCH_REUSE=1 times the queries again on the database the last run generated.
+const REUSE = process.env.BENCH_REUSE === '1'
+const reuseUrl = new URL(BASE)
+reuseUrl.pathname = `/${DB_NAME}`
+const url = REUSE ? reuseUrl.toString() : await recreateDatabase()
 const handle = await connect({ databaseUrl: url, poolSize: 4 })
 const db = handle.db
 await migrateToLatest(db)
 const t0 = performance.now()
-const org = await db.insertInto('organisations').values({ name: 'Bench', slug: 'bench' }).returning('id').executeTakeFirstOrThrow()
+const existing = REUSE ? await db.selectFrom('organisations').select('id').where('slug', '=', 'bench').executeTakeFirst() : undefined
+if (REUSE && !existing) throw new Error('BENCH_REUSE=1 but no bench organisation: run without it first')
+const org = existing ?? await db.insertInto('organisations').values({ name: 'Bench', slug: 'bench' }).returning('id').executeTakeFirstOrThrow()
 const orgId = org.id
 const uid = (n: string) => sql.raw(`md5('u' || (${n})::text)::uuid`)
+let experiences = 0
+let expSeconds = '0'
+let tSnap = performance.now()
+if (!REUSE) {
 // Users: 1..10 directors (no manager), 11..100 managers under directors, 101..1000 reps under managers.
 await sql`INSERT INTO users (id, org_id, email, name, role, manager_id, created_at)
   SELECT ${uid('i')}, ${orgId}::uuid, 'u' || i || '@bench.test', 'User ' || i,
@@ -79,7 +89,6 @@ log(`users, accounts: ${secs(t0)} s`)
 
 // Experiences, in chunks, until the target or the time budget.
 const tExp = performance.now()
-let experiences = 0
 await sql`SET synchronous_commit = off`.execute(db)
 while (experiences < TARGET && (performance.now() - tExp) / 1000 < BUDGET_S) {
   const n = Math.min(CHUNK, TARGET - experiences)
@@ -95,10 +104,10 @@ while (experiences < TARGET && (performance.now() - tExp) / 1000 < BUDGET_S) {
   process.stderr.write(`\rexperiences: ${experiences.toLocaleString('en')} (${secs(tExp)} s)`)
 }
 process.stderr.write('\n')
-const expSeconds = secs(tExp)
+expSeconds = secs(tExp)
 
 // Five years of weekly snapshots for every scope: org, 100 teams, 1000 users, 3 tiers, 5000 accounts.
-const tSnap = performance.now()
+tSnap = performance.now()
 const snapshotRows = (scopeType: string, scopeIds: string) => sql`INSERT INTO kpi_snapshots
   SELECT ${orgId}::uuid, ${scopeType}::text, s.id, (date_trunc('week', now()) - w * interval '7 days')::date,
          10, 40 + (random() * 20)::int, 12, (random() * 12)::int, 30 + random() * 50,
@@ -116,9 +125,14 @@ await sql`INSERT INTO revenue_entries (org_id, account_id, booked_on, amount, cu
   SELECT ${orgId}::uuid, md5('a' || a)::uuid, (date_trunc('month', now()) - m * interval '1 month')::date, round((random() * 20000)::numeric, 2),
          CASE WHEN a % 10 = 0 THEN 'EUR' ELSE 'USD' END, 'bench', a || '-' || m
   FROM generate_series(1, ${ACCOUNTS}::int) a, generate_series(0, 59) m`.execute(db)
-const programme = await db.insertInto('programmes').values({ org_id: orgId, name: 'Bench cohort', started_on: new Date(Date.now() - 365 * 86_400_000).toISOString().slice(0, 10) }).returning('id').executeTakeFirstOrThrow()
-await sql`INSERT INTO programme_members SELECT ${orgId}::uuid, ${programme.id}::uuid, md5('u' || i)::uuid, now()::date FROM generate_series(101, 200) i`.execute(db)
+await db.insertInto('programmes').values({ org_id: orgId, name: 'Bench cohort', started_on: new Date(Date.now() - 365 * 86_400_000).toISOString().slice(0, 10) }).returning('id').executeTakeFirstOrThrow()
+await sql`INSERT INTO programme_members SELECT ${orgId}::uuid, (SELECT id FROM programmes WHERE org_id = ${orgId}::uuid), md5('u' || i)::uuid, now()::date FROM generate_series(101, 200) i`.execute(db)
 await sql`VACUUM ANALYZE`.execute(db) // index-only scans need the visibility map, as autovacuum keeps it in production
+} else {
+  experiences = Number((await sql<{ n: number }>`SELECT count(*)::int AS n FROM experiences`.execute(db)).rows[0]!.n)
+  expSeconds = 'an earlier run'
+}
+const programme = await db.selectFrom('programmes').select('id').where('org_id', '=', orgId).executeTakeFirstOrThrow()
 const snapshots = Number((await sql<{ n: number }>`SELECT count(*)::int AS n FROM kpi_snapshots`.execute(db)).rows[0]!.n)
 log(`snapshots: ${snapshots.toLocaleString('en')} rows, revenue: ${(ACCOUNTS * 60).toLocaleString('en')} rows in ${secs(tSnap)} s`)
 
@@ -144,7 +158,7 @@ const results = [
 const base = results[0]!.p50
 log('')
 log(`PostgreSQL server, ${cpus().length} CPU (${cpus()[0]?.model ?? '?'}), ${(totalmem() / 2 ** 30).toFixed(1)} GB RAM, Node ${process.version}`)
-log(`${experiences.toLocaleString('en')} experiences (generated in ${expSeconds} s${experiences < TARGET ? `, stopped by the ${BUDGET_S} s budget before ${TARGET.toLocaleString('en')}` : ''}), ${snapshots.toLocaleString('en')} snapshot rows (${WEEKS} weeks), ${RUNS} runs per query`)
+log(`${experiences.toLocaleString('en')} experiences (generated in ${expSeconds}${REUSE ? '' : ' s'}${experiences < TARGET ? `, short of the ${TARGET.toLocaleString('en')} target: generation stops after a ${BUDGET_S} s budget` : ''}), ${snapshots.toLocaleString('en')} snapshot rows (${WEEKS} weeks), ${RUNS} runs per query`)
 log('')
 log('| query | p50 ms | p99 ms | p50 vs baseline scan |')
 log('|---|---:|---:|---:|')

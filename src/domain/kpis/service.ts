@@ -88,11 +88,13 @@ export async function getBreakdown(db: Db, actor: Actor, query: BreakdownQuery) 
   const latest = await db.selectFrom('kpi_snapshots').select(sql<string | null>`max(week_start)::text`.as('w')).where('org_id', '=', actor.orgId).where('scope_type', '=', 'org').executeTakeFirst()
   const week = query.week ? weekStartOf(query.week) : (latest?.w ?? null)
   if (!week) return { by, weekStart: null, items: [] }
-  // Names are joined in SQL: one round trip, and only the names of the rows returned.
-  const label = by === 'tier' ? sql<string>`k.scope_id`
-    : by === 'account' ? sql<string>`coalesce((select a.name from accounts a where a.org_id = k.org_id and a.id::text = k.scope_id), k.scope_id)`
-    : sql<string>`coalesce((select ${by === 'team' ? sql`'Team of ' || ` : sql``}u.name from users u where u.org_id = k.org_id and u.id::text = k.scope_id), k.scope_id)`
-  let qb = db.selectFrom('kpi_snapshots as k').selectAll('k').select(label.as('label')).where('k.org_id', '=', actor.orgId).where('k.scope_type', '=', by).where('k.week_start', '=', week)
+  // Names are joined in SQL (by primary key: scope_id holds the uuid as text): one round trip.
+  let qb = db.selectFrom('kpi_snapshots as k')
+    .leftJoin('users as u', (j) => j.onRef('u.org_id', '=', 'k.org_id').on(sql<boolean>`u.id = case when k.scope_type in ('user', 'team') then k.scope_id::uuid end`))
+    .leftJoin('accounts as a', (j) => j.onRef('a.org_id', '=', 'k.org_id').on(sql<boolean>`a.id = case when k.scope_type = 'account' then k.scope_id::uuid end`))
+    .selectAll('k')
+    .select(sql<string>`coalesce(${by === 'team' ? sql`'Team of ' || u.name` : sql`coalesce(u.name, a.name)`}, k.scope_id)`.as('label'))
+    .where('k.org_id', '=', actor.orgId).where('k.scope_type', '=', by).where('k.week_start', '=', week)
   if ((by === 'user' || by === 'team') && actor.role !== 'admin' && actor.role !== 'analyst') qb = qb.where('k.scope_id', 'in', await listSubtreeIds(db, actor.orgId, actor.userId))
   const [rows, settings] = await Promise.all([qb.orderBy('label').orderBy('k.scope_id').limit(query.limit ?? BREAKDOWN_LIMIT).execute(), getOutcomeSettings(db, actor.orgId)])
   const items = rows.map((r) => ({ ...toKpiPoint(r, settings.rates), label: r.label }))
