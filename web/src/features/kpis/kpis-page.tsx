@@ -12,6 +12,14 @@ import { ProgrammesSection } from './programmes-section.tsx'
 import { RoiSection } from './roi-section.tsx'
 
 const BANDS = ['0–20', '20–40', '40–60', '60–80', '80–100']
+const WEEK_MS = 7 * 86_400_000
+
+/** The latest unbroken run of weeks: a chart line must not bridge weeks that have no snapshot. */
+function recentRun(points: KpiPoint[]): KpiPoint[] {
+  let start = points.length - 1
+  while (start > 0 && Date.parse(points[start]!.weekStart) - Date.parse(points[start - 1]!.weekStart) === WEEK_MS) start--
+  return points.slice(Math.max(0, start))
+}
 
 function Headline({ p }: { p: KpiPoint }) {
   return (
@@ -83,7 +91,7 @@ export function KpisPage() {
   const series = useSeries(scope)
   const rebuild = useRebuild()
   const scopes = [{ value: 'org', label: 'Organisation' }, ...(isManager ? [{ value: 'team', label: 'My team' }] : []), ...(isAnalyst ? [] : [{ value: 'user', label: 'Me' }])]
-  const points = series.data?.points ?? []
+  const points = recentRun(series.data?.points ?? [])
   const latest = points.at(-1)
   return (
     <Page title="KPIs" subtitle="Relationship KPIs week by week, each as of the end of its week, rebuilt from history"
