@@ -6,6 +6,7 @@ import { registerImport } from './import.ts'
 import { registerServe } from './serve.ts'
 import { registerTrustCommands } from './trust.ts'
 import { registerWhoKnows } from './who-knows.ts'
+import { registerKpiCommands } from './kpis.ts'
 
 const program = new Command()
   .name('tend')
@@ -17,6 +18,7 @@ registerDataCommands(program)
 registerTrustCommands(program)
 registerImport(program)
 registerWhoKnows(program)
+registerKpiCommands(program)
 
 try {
   await program.parseAsync(process.argv)

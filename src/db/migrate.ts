@@ -6,6 +6,7 @@ import * as m0003 from './migrations/0003_capture.ts'
 import * as m0004 from './migrations/0004_contacts.ts'
 import * as m0005 from './migrations/0005_plans_moments.ts'
 import * as m0006 from './migrations/0006_surveys.ts'
+import * as m0007 from './migrations/0007_kpis.ts'
 
 // Explicit list rather than a folder scan: the same files run from tsx, tests and any bundler.
 const MIGRATIONS: Record<string, Migration> = {
@@ -15,6 +16,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0004_contacts': m0004,
   '0005_plans_moments': m0005,
   '0006_surveys': m0006,
+  '0007_kpis': m0007,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS }

@@ -442,7 +442,7 @@ export type CalendarFeedsTable = {
   revoked_at: Date | null
 }
 
-export type Database = {
+export type Database = KpiDatabase & {
   organisations: OrganisationsTable
   users: UsersTable
   sessions: SessionsTable
@@ -486,3 +486,73 @@ export type ExperienceRow = Selectable<ExperiencesTable>
 export type OrganisationRow = Selectable<OrganisationsTable>
 export type NewAccount = Insertable<AccountsTable>
 export type AccountUpdate = Updateable<AccountsTable>
+
+// ── Accountability, outcomes and KPIs (migration 0007) ──
+export type ReportingLinesTable = { org_id: string; user_id: string; manager_id: string | null; valid_from: Date; valid_to: Date | null }
+type Numeric = ColumnType<number, string | number, string | number>
+type JsonMap = ColumnType<Record<string, number>, string, string>
+export type RevenueEntriesTable = {
+  id: Generated<string>
+  org_id: string
+  account_id: string
+  booked_on: ColumnType<string, string, string>
+  amount: Numeric
+  currency: string
+  source: string
+  external_id: string
+  description: string | null
+  created_at: CreatedAt
+}
+export type OpportunitiesTable = {
+  id: Generated<string>
+  org_id: string
+  account_id: string
+  kind: string
+  title: string
+  stage: string
+  status: string
+  value: ColumnType<number | null, string | number | null, string | number | null>
+  currency: string
+  opened_on: ColumnType<string, string, string>
+  closed_on: ColumnType<string | null, string | null | undefined, string | null>
+  owner_name: string | null
+  source: string
+  external_id: string
+  created_at: CreatedAt
+}
+export type KpiSnapshotsTable = {
+  org_id: string
+  scope_type: string
+  scope_id: string
+  week_start: ColumnType<string, string, string>
+  people: number
+  relationships: number
+  key_relationships: number
+  key_covered: number
+  trust_avg: number | null
+  trust_bands: number[]
+  cold_count: number
+  experiences: number
+  gave: number
+  asked: number
+  escalations: number
+  referrals: number
+  revenue: JsonMap
+  new_opportunities: number
+  new_opportunity_value: JsonMap
+  computed_at: Date
+}
+export type ReviewsTable = { id: Generated<string>; org_id: string; manager_id: string; report_id: string; held_on: ColumnType<string, string, string>; notes: ColumnType<string, string | undefined, string>; created_at: CreatedAt }
+export type ReviewCommitmentsTable = { id: Generated<string>; org_id: string; review_id: string; owner_id: string; text: string; due_on: ColumnType<string | null, string | null | undefined, string | null>; done_at: Date | null; created_at: CreatedAt }
+export type ProgrammesTable = { id: Generated<string>; org_id: string; name: string; started_on: ColumnType<string, string, string>; created_at: CreatedAt }
+export type ProgrammeMembersTable = { org_id: string; programme_id: string; user_id: string; enrolled_on: ColumnType<string, string, string> }
+export type KpiDatabase = {
+  reporting_lines: ReportingLinesTable
+  revenue_entries: RevenueEntriesTable
+  opportunities: OpportunitiesTable
+  kpi_snapshots: KpiSnapshotsTable
+  reviews: ReviewsTable
+  review_commitments: ReviewCommitmentsTable
+  programmes: ProgrammesTable
+  programme_members: ProgrammeMembersTable
+}

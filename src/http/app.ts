@@ -27,6 +27,10 @@ import { publicSurveyRoutes } from '../domain/surveys/public-routes.ts'
 import { surveyRoutes } from '../domain/surveys/routes.ts'
 import { trustRoutes } from '../domain/trust/routes.ts'
 import { userRoutes } from '../domain/users/routes.ts'
+import { kpiRoutes } from '../domain/kpis/routes.ts'
+import { outcomeRoutes } from '../domain/outcomes/routes.ts'
+import { programmeRoutes } from '../domain/programmes/routes.ts'
+import { reviewRoutes } from '../domain/reviews/routes.ts'
 import { isGuard } from './guard.ts'
 import type { AppDeps } from './deps.ts'
 import { handleError, problemTypesPage } from './problem.ts'
@@ -118,6 +122,10 @@ export async function buildApp({ config, db }: AppDeps): Promise<App> {
   await app.register(publicSurveyRoutes, deps)
   await app.register(escalationRoutes, deps)
   await app.register(referralRoutes, deps)
+  await app.register(kpiRoutes, deps)
+  await app.register(outcomeRoutes, deps)
+  await app.register(reviewRoutes, deps)
+  await app.register(programmeRoutes, deps)
 
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger())
   app.get('/healthz', { schema: { hide: true } }, async () => ({ ok: true }))

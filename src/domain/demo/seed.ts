@@ -10,6 +10,7 @@ import { findUserByEmail, insertUser } from '../users/queries.ts'
 import { loadDemoContacts } from './contacts.ts'
 import { seedEngagement } from './engage.ts'
 import { planPeople } from './people.ts'
+import { seedDemoOutcomes } from './outcomes.ts'
 import { createRandom } from './random.ts'
 import { planExperiences } from './stories.ts'
 import { seedVoice } from './voice.ts'
@@ -79,6 +80,7 @@ export async function createDemoOrganisation(db: Db, options: DemoOptions = {}):
     return seedDemoOrganisation(trx, { slug, now, seed: options.seed ?? DEMO_SEED, passwordHash })
   })
   await scoreDemoOrganisation(db, demo.orgId, now)
+  await seedDemoOutcomes(db, demo.orgId, now, options.seed ?? DEMO_SEED)
   return demo
 }
 

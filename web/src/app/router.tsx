@@ -42,6 +42,8 @@ export const router = createBrowserRouter([
           { path: 'surveys/:surveyId', lazy: () => import('../features/surveys/survey-page.tsx').then((m) => ({ Component: m.SurveyPage })) },
           { path: 'escalations', lazy: () => import('../features/surveys/escalations-page.tsx').then((m) => ({ Component: m.EscalationsPage })) },
           { path: 'team', lazy: () => import('../features/team/team-page.tsx').then((m) => ({ Component: m.TeamPage })) },
+          { path: 'kpis', lazy: () => import('../features/kpis/kpis-page.tsx').then((m) => ({ Component: m.KpisPage })) },
+          { path: 'reviews', lazy: () => import('../features/reviews/reviews-page.tsx').then((m) => ({ Component: m.ReviewsPage })) },
           { path: 'admin', lazy: () => import('../features/admin/admin-page.tsx').then((m) => ({ Component: m.AdminPage })) },
           { path: 'settings', lazy: () => import('../features/settings/settings-page.tsx').then((m) => ({ Component: m.SettingsPage })) },
           { path: '*', lazy: () => import('../components/not-found-page.tsx').then((m) => ({ Component: m.NotFoundPage })) },

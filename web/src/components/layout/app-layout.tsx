@@ -1,7 +1,7 @@
 import { AppShell, Burger, Button, Group, Kbd, Menu, NavLink, ScrollArea, Stack, Text, UnstyledButton } from '@mantine/core'
 import { useDisclosure } from '@mantine/hooks'
 import { spotlight } from '@mantine/spotlight'
-import { IconAdjustments, IconAlertTriangle, IconBuilding, IconChevronDown, IconLogout, IconMailPlus, IconMessageCircle, IconPlus, IconSearch, IconSettings, IconSun, IconUsersGroup } from '@tabler/icons-react'
+import { IconAdjustments, IconAlertTriangle, IconBuilding, IconChartLine, IconChecklist, IconChevronDown, IconLogout, IconMailPlus, IconMessageCircle, IconPlus, IconSearch, IconSettings, IconSun, IconUsersGroup } from '@tabler/icons-react'
 import { useEffect, type ReactNode } from 'react'
 import { Link, NavLink as RouterNavLink, Outlet, useLocation, useNavigate } from 'react-router'
 import { hasRole, useCurrentSession, useLogout } from '../../features/auth/api.ts'
@@ -21,6 +21,8 @@ function navItems(isManager: boolean, isAdmin: boolean, hasRecords = true): NavI
   items.push({ to: '/surveys', label: 'Surveys', icon: <IconMessageCircle size={18} stroke={1.6} /> })
   items.push({ to: '/escalations', label: 'Escalations', icon: <IconAlertTriangle size={18} stroke={1.6} /> })
   if (isManager) items.push({ to: '/team', label: 'Team', icon: <IconUsersGroup size={18} stroke={1.6} /> })
+  if (isManager) items.push({ to: '/reviews', label: 'Reviews', icon: <IconChecklist size={18} stroke={1.6} /> })
+  items.push({ to: '/kpis', label: 'KPIs', icon: <IconChartLine size={18} stroke={1.6} /> })
   if (isAdmin) items.push({ to: '/admin', label: 'Admin', icon: <IconAdjustments size={18} stroke={1.6} /> })
   return items
 }

@@ -1,0 +1,153 @@
+import assert from 'node:assert/strict'
+import { describe, test } from 'node:test'
+import type { App } from '../../http/app.ts'
+import { assertProblem, call, expectTenantIsolation, makeOrg, makeUser, useTestEnv, type TestUser } from '../../../test/helpers.ts'
+import { weekStartOf } from './compute.ts'
+
+const env = useTestEnv()
+const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString()
+
+async function post(app: App, as: TestUser, url: string, payload: Record<string, unknown>) {
+  const res = await call(app, as, { method: 'POST', url, payload })
+  assert.ok(res.statusCode < 300, `${url}: ${res.statusCode} ${res.body}`)
+  return res.json()
+}
+
+/** A rep with one key relationship met 10 days ago and one ordinary relationship never met. */
+async function seed(app: App, rep: TestUser) {
+  const account = await post(app, rep, '/api/v1/accounts', { name: 'Globex', tier: 'strategic' })
+  const ann = await post(app, rep, '/api/v1/stakeholders', { name: 'Ann', accountId: account.id, influence: 5 })
+  const bo = await post(app, rep, '/api/v1/stakeholders', { name: 'Bo', accountId: account.id })
+  const key = await post(app, rep, '/api/v1/relationships', { stakeholderId: ann.id, importance: 5, cadenceDays: 30 })
+  await post(app, rep, '/api/v1/relationships', { stakeholderId: bo.id, importance: 2, cadenceDays: 30 })
+  await post(app, rep, '/api/v1/experiences', { occurredAt: daysAgo(10), kind: 'meal', valence: 2, direction: 'we_gave', depth: 'personal', stakeholderIds: [ann.id] })
+  await post(app, rep, '/api/v1/outcomes/revenue', { accountId: account.id, bookedOn: daysAgo(0).slice(0, 10), amount: 1200, currency: 'USD' })
+  return { account, ann, bo, key }
+}
+
+describe('KPIs, reviews and programmes API', () => {
+  test('rebuilds weekly snapshots and serves them per scope, as JSON and CSV', async () => {
+    const { app, db } = env
+    const org = await makeOrg(db)
+    const { account } = await seed(app, org.rep)
+    assertProblem(await call(app, org.manager, { method: 'POST', url: '/api/v1/kpis/snapshots/rebuild', payload: {} }), 403)
+    const rebuilt = await call(app, org.admin, { method: 'POST', url: '/api/v1/kpis/snapshots/rebuild', payload: {} })
+    assert.equal(rebuilt.statusCode, 200, rebuilt.body)
+    assert.ok(rebuilt.json().weeks >= 2)
+    const series = (await call(app, org.analyst, { method: 'GET', url: '/api/v1/kpis/series' })).json()
+    const last = series.points.at(-1)
+    assert.equal(last.weekStart, weekStartOf(Date.now()))
+    assert.deepEqual([last.relationships, last.keyRelationships, last.keyCovered, last.coverage, last.coldCount], [2, 1, 1, 1, 1])
+    assert.deepEqual(last.revenue, { USD: 1200 })
+    assert.equal(last.nps, null)
+    assert.match(series.notes.join(' '), /no data/)
+    const teamOfManager = (await call(app, org.manager, { method: 'GET', url: `/api/v1/kpis/series?scope=team&id=${org.manager.id}` })).json()
+    assert.equal(teamOfManager.points.at(-1).relationships, 2)
+    const tier = (await call(app, org.rep, { method: 'GET', url: '/api/v1/kpis/series?scope=tier&id=strategic' })).json()
+    assert.equal(tier.points.at(-1).relationships, 2)
+    const acc = (await call(app, org.rep, { method: 'GET', url: `/api/v1/kpis/series?scope=account&id=${account.id}` })).json()
+    assert.ok(acc.points.at(-1).trustAvg > 0)
+    const byUser = (await call(app, org.manager, { method: 'GET', url: '/api/v1/kpis/breakdown?by=user' })).json()
+    assert.deepEqual(byUser.items.map((i: { scopeId: string }) => i.scopeId).sort(), [org.manager.id, org.rep.id].sort())
+    const csv = await call(app, org.analyst, { method: 'GET', url: '/api/v1/kpis/series?format=csv' })
+    assert.match(String(csv.headers['content-type']), /^text\/csv/)
+    assert.equal(csv.body.trim().split('\n').length, series.points.length + 1)
+
+    // Roles: analysts see aggregates only; a rep sees their own figures, not their manager's.
+    assertProblem(await call(app, org.analyst, { method: 'GET', url: `/api/v1/kpis/series?scope=user&id=${org.rep.id}` }), 403)
+    assertProblem(await call(app, org.analyst, { method: 'GET', url: '/api/v1/kpis/breakdown?by=user' }), 403)
+    assertProblem(await call(app, org.rep, { method: 'GET', url: `/api/v1/kpis/series?scope=user&id=${org.manager.id}` }), 403)
+    assert.equal((await call(app, org.rep, { method: 'GET', url: `/api/v1/kpis/series?scope=user&id=${org.rep.id}` })).statusCode, 200)
+    assertProblem(await call(app, org.rep, { method: 'GET', url: '/api/v1/kpis/series?scope=tier&id=gold' }), 400, ['id'])
+    const other = await makeOrg(db)
+    await expectTenantIsolation(app, other.admin, [
+      { method: 'GET', url: `/api/v1/kpis/series?scope=user&id=${org.rep.id}` },
+      { method: 'GET', url: `/api/v1/kpis/series?scope=team&id=${org.manager.id}` },
+      { method: 'GET', url: `/api/v1/kpis/series?scope=account&id=${account.id}` },
+      { method: 'GET', url: `/api/v1/reviews/prep/${org.rep.id}` },
+    ])
+    assert.equal((await call(app, other.analyst, { method: 'GET', url: '/api/v1/kpis/series' })).json().points.length, 0)
+  })
+
+  test('keeps the reporting-line history when someone moves team', async () => {
+    const { app, db } = env
+    const org = await makeOrg(db)
+    const manager2 = await makeUser(db, org.id, 'manager', org.admin.id)
+    const moved = await call(app, org.admin, { method: 'PATCH', url: `/api/v1/users/${org.rep.id}`, payload: { managerId: manager2.id } })
+    assert.equal(moved.statusCode, 200, moved.body)
+    const lines = await db.selectFrom('reporting_lines').select(['manager_id', 'valid_to']).where('org_id', '=', org.id).where('user_id', '=', org.rep.id).orderBy('valid_from').execute()
+    assert.deepEqual(lines.map((l) => [l.manager_id, l.valid_to === null]), [[org.manager.id, false], [manager2.id, true]])
+  })
+
+  test('ROI payload states n, interval and what it cannot prove', async () => {
+    const { app, db } = env
+    const org = await makeOrg(db)
+    const roi = await call(app, org.analyst, { method: 'GET', url: '/api/v1/kpis/roi?months=6' })
+    assert.equal(roi.statusCode, 200, roi.body)
+    assert.equal(roi.json().correlations[0].n, 0)
+    assert.match(roi.json().interpretation[0], /Not enough data/)
+    assert.match(roi.json().interpretation.join(' '), /not proof/)
+    // The same numbers are described in the OpenAPI document.
+    const openapi = (await call(app, undefined, { method: 'GET', url: '/api/v1/openapi.json' })).json()
+    for (const path of ['/api/v1/kpis/series', '/api/v1/kpis/breakdown', '/api/v1/kpis/roi', '/api/v1/outcomes', '/api/v1/reviews/prep/{reportId}', '/api/v1/programmes/{programmeId}/progress']) assert.ok(openapi.paths[path], path)
+  })
+
+  test('a review carries open commitments forward until done', async () => {
+    const { app, db } = env
+    const org = await makeOrg(db)
+    await seed(app, org.rep)
+    const prep = (await call(app, org.manager, { method: 'GET', url: `/api/v1/reviews/prep/${org.rep.id}` })).json()
+    assert.deepEqual(prep.keyRelationships.map((r: { stakeholderName: string }) => r.stakeholderName), ['Ann'])
+    assert.deepEqual(prep.cold.map((r: { stakeholderName: string }) => r.stakeholderName), ['Bo'])
+    assert.equal(prep.overduePlanActivities, null)
+    const first = await call(app, org.manager, { method: 'POST', url: '/api/v1/reviews', payload: { reportId: org.rep.id, heldOn: '2026-01-05', notes: 'Bo has gone quiet', commitments: [{ ownerId: org.rep.id, text: 'Call Bo', dueOn: '2026-01-12' }, { ownerId: org.manager.id, text: 'Introduce Ann to our CTO' }] } })
+    assert.equal(first.statusCode, 201, first.body)
+    const [callBo, intro] = first.json().commitments
+    assert.equal(callBo.overdue, true)
+    const carried = (await call(app, org.manager, { method: 'GET', url: `/api/v1/reviews/prep/${org.rep.id}` })).json()
+    assert.deepEqual(carried.openCommitments.map((c: { text: string }) => c.text), ['Call Bo', 'Introduce Ann to our CTO'])
+    assert.equal(carried.lastReview.notes, 'Bo has gone quiet')
+    const second = await call(app, org.manager, { method: 'POST', url: '/api/v1/reviews', payload: { reportId: org.rep.id, heldOn: '2026-01-19', completedCommitmentIds: [callBo.id] } })
+    assert.equal(second.statusCode, 201, second.body)
+    const open = (await call(app, org.manager, { method: 'GET', url: `/api/v1/reviews/prep/${org.rep.id}` })).json().openCommitments
+    assert.deepEqual(open.map((c: { id: string }) => c.id), [intro.id])
+    const done = await call(app, org.manager, { method: 'PATCH', url: `/api/v1/reviews/commitments/${intro.id}`, payload: { done: true } })
+    assert.notEqual(done.json().doneAt, null)
+    const list = (await call(app, org.admin, { method: 'GET', url: `/api/v1/reviews?reportId=${org.rep.id}` })).json().items
+    assert.deepEqual(list.map((r: { heldOn: string }) => r.heldOn), ['2026-01-19', '2026-01-05'])
+
+    assertProblem(await call(app, org.rep, { method: 'POST', url: '/api/v1/reviews', payload: { reportId: org.manager.id, heldOn: '2026-01-05' } }), 403)
+    assertProblem(await call(app, org.manager, { method: 'POST', url: '/api/v1/reviews', payload: { reportId: org.manager.id, heldOn: '2026-01-05' } }), 403)
+    assertProblem(await call(app, org.analyst, { method: 'GET', url: `/api/v1/reviews/prep/${org.rep.id}` }), 403)
+    assertProblem(await call(app, org.manager, { method: 'POST', url: '/api/v1/reviews', payload: { reportId: org.rep.id, heldOn: '2026-01-26', completedCommitmentIds: [callBo.id] } }), 422, ['#/completedCommitmentIds/0'])
+    const other = await makeOrg(db)
+    await expectTenantIsolation(app, other.admin, [
+      { method: 'PATCH', url: `/api/v1/reviews/commitments/${intro.id}`, payload: { done: false } },
+      { method: 'GET', url: `/api/v1/reviews?reportId=${org.rep.id}` },
+    ])
+  })
+
+  test('a programme compares its cohort with its baseline and with everyone else', async () => {
+    const { app, db } = env
+    const org = await makeOrg(db)
+    await seed(app, org.rep)
+    await call(app, org.admin, { method: 'POST', url: '/api/v1/kpis/snapshots/rebuild', payload: {} })
+    const startedOn = weekStartOf(Date.now())
+    assertProblem(await call(app, org.rep, { method: 'POST', url: '/api/v1/programmes', payload: { name: 'Trust 101', startedOn, userIds: [org.rep.id] } }), 403)
+    const created = await call(app, org.manager, { method: 'POST', url: '/api/v1/programmes', payload: { name: 'Trust 101', startedOn, userIds: [org.rep.id] } })
+    assert.equal(created.statusCode, 201, created.body)
+    const progress = (await call(app, org.analyst, { method: 'GET', url: `/api/v1/programmes/${created.json().id}/progress` })).json()
+    assert.equal(progress.baselineWeek, weekStartOf(Date.now() - 7 * 86_400_000), JSON.stringify(progress))
+    assert.equal(progress.baseline?.cohort.users, 1, JSON.stringify(progress))
+    assert.equal(progress.baseline.others.users, 3)
+    const latest = progress.weeks.at(-1)
+    assert.deepEqual([latest.cohort.users, latest.cohort.coverage, latest.cohort.coldPerUser], [1, 1, 1])
+    assert.deepEqual(progress.latestVsBaseline.cohort.coverage, 0)
+    const other = await makeOrg(db)
+    assertProblem(await call(app, other.manager, { method: 'POST', url: '/api/v1/programmes', payload: { name: 'x', startedOn, userIds: [org.rep.id] } }), 422, ['#/userIds/0'])
+    await expectTenantIsolation(app, other.admin, [
+      { method: 'GET', url: `/api/v1/programmes/${created.json().id}/progress` },
+      { method: 'POST', url: `/api/v1/programmes/${created.json().id}/members`, payload: { userIds: [other.rep.id] } },
+    ])
+  })
+})

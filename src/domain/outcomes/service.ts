@@ -1,0 +1,162 @@
+import { randomUUID } from 'node:crypto'
+import { sql } from 'kysely'
+import type { Db } from '../../db/connect.ts'
+import { invalidReference, unprocessable } from '../../lib/errors.ts'
+import { recordAudit } from '../audit/queries.ts'
+import type { Actor } from '../auth/roles.ts'
+import { addMoney, convertMoney, type MoneyByCurrency, type RateTable } from '../kpis/money.ts'
+import type { AccountOutcome, CreateOpportunityBody, CreateRevenueBody, OutcomeSettings, OutcomesReport, PeriodQuery } from './schema.ts'
+
+export const DEFAULT_LTV_YEARS = 3
+
+/** The organisation's stated rate table and projection horizon (organisations.settings.outcomes). */
+export async function getOutcomeSettings(db: Db, orgId: string): Promise<OutcomeSettings> {
+  const org = await db.selectFrom('organisations').select('settings').where('id', '=', orgId).executeTakeFirstOrThrow()
+  const s = (org.settings.outcomes ?? {}) as Partial<OutcomeSettings>
+  return { rates: s.rates ?? null, ltvProjectionYears: s.ltvProjectionYears ?? DEFAULT_LTV_YEARS }
+}
+
+export async function setOutcomeSettings(db: Db, actor: Actor, body: OutcomeSettings): Promise<OutcomeSettings> {
+  if (body.rates && body.rates.rates[body.rates.base] !== undefined && body.rates.rates[body.rates.base] !== 1) throw unprocessable('#/rates/rates', 'the base currency converts to itself at 1')
+  return db.transaction().execute(async (trx) => {
+    const before = await getOutcomeSettings(trx, actor.orgId)
+    await trx.updateTable('organisations').set({ settings: sql<string>`jsonb_set(settings, '{outcomes}', ${JSON.stringify(body)}::jsonb)` }).where('id', '=', actor.orgId).execute()
+    await recordAudit(trx, actor, 'outcomes.settings_updated', 'organisation', actor.orgId, before, body)
+    return body
+  })
+}
+
+async function checkAccount(db: Db, orgId: string, accountId: string) {
+  const row = await db.selectFrom('accounts').select('id').where('org_id', '=', orgId).where('id', '=', accountId).executeTakeFirst()
+  if (!row) throw invalidReference('#/accountId', 'is not an account of this organisation')
+}
+
+export async function createOpportunity(db: Db, actor: Actor, body: CreateOpportunityBody) {
+  if (body.status === 'retained' && body.kind !== 'rfp') throw unprocessable('#/status', 'only an RFP can be retained')
+  if (body.closedOn && body.closedOn < body.openedOn) throw unprocessable('#/closedOn', 'is before openedOn')
+  return db.transaction().execute(async (trx) => {
+    await checkAccount(trx, actor.orgId, body.accountId)
+    const row = await trx.insertInto('opportunities').values({
+      org_id: actor.orgId, account_id: body.accountId, kind: body.kind, title: body.title, stage: body.stage ?? body.status, status: body.status,
+      value: body.value ?? null, currency: body.currency, opened_on: body.openedOn, closed_on: body.closedOn ?? null, source: 'manual', external_id: randomUUID(),
+    }).returningAll().executeTakeFirstOrThrow()
+    const out = { id: row.id, accountId: row.account_id, kind: row.kind, title: row.title, stage: row.stage, status: row.status, value: row.value, currency: row.currency, openedOn: row.opened_on, closedOn: row.closed_on, source: row.source }
+    await recordAudit(trx, actor, 'opportunity.created', 'opportunity', row.id, null, out)
+    return out
+  })
+}
+
+export async function createRevenue(db: Db, actor: Actor, body: CreateRevenueBody) {
+  return db.transaction().execute(async (trx) => {
+    await checkAccount(trx, actor.orgId, body.accountId)
+    const row = await trx.insertInto('revenue_entries').values({
+      org_id: actor.orgId, account_id: body.accountId, booked_on: body.bookedOn, amount: body.amount, currency: body.currency, source: 'manual', external_id: randomUUID(), description: body.description ?? null,
+    }).returningAll().executeTakeFirstOrThrow()
+    const out = { id: row.id, accountId: row.account_id, bookedOn: row.booked_on, amount: row.amount, currency: row.currency, source: row.source, description: row.description }
+    await recordAudit(trx, actor, 'revenue.created', 'revenue_entry', row.id, null, out)
+    return out
+  })
+}
+
+const isoDay = (d: Date) => d.toISOString().slice(0, 10)
+const shiftYears = (iso: string, years: number) => {
+  const d = new Date(`${iso}T00:00:00Z`)
+  d.setUTCFullYear(d.getUTCFullYear() + years)
+  return isoDay(d)
+}
+
+/** Default period: the 12 months up to and including today. */
+export function resolvePeriod(query: Pick<PeriodQuery, 'from' | 'to'>, now = new Date()): { from: string; to: string } {
+  const to = query.to ?? isoDay(new Date(now.getTime() + 86_400_000))
+  const from = query.from ?? shiftYears(to, -1)
+  if (from >= to) throw unprocessable('#/from', 'must be before to')
+  return { from, to }
+}
+
+const emptyOutcome = (accountId: string | null, name: string, tier: string | null) => ({
+  accountId, name, tier,
+  revenue: {} as MoneyByCurrency, lifetimeValue: {} as MoneyByCurrency, trailing12Months: {} as MoneyByCurrency,
+  newLeads: { count: 0, value: {} as MoneyByCurrency }, newOpportunities: { count: 0, value: {} as MoneyByCurrency },
+  won: { count: 0, value: {} as MoneyByCurrency }, lost: { count: 0, value: {} as MoneyByCurrency }, openPipeline: { count: 0, value: {} as MoneyByCurrency },
+  rfps: { retained: 0, won: 0, lost: 0, open: 0 },
+})
+type Draft = ReturnType<typeof emptyOutcome>
+const bump = (c: { count: number; value: MoneyByCurrency }, n: number, currency: string, value: number | null) => {
+  c.count += n
+  if (value !== null) addMoney(c.value, currency, value)
+}
+
+function finish(d: Draft, rates: RateTable | null, years: number): AccountOutcome {
+  const projected: MoneyByCurrency = {}
+  for (const [c, a] of Object.entries(d.trailing12Months)) addMoney(projected, c, a * years)
+  const base = rates?.base ?? 'USD'
+  return { ...d, revenueConverted: convertMoney(d.revenue, rates, base), lifetimeValueConverted: convertMoney(d.lifetimeValue, rates, base), projectedLifetimeValue: sumInto(d.lifetimeValue, projected) }
+}
+function sumInto(a: MoneyByCurrency, b: MoneyByCurrency): MoneyByCurrency {
+  const out = { ...a }
+  for (const [c, v] of Object.entries(b)) addMoney(out, c, v)
+  return out
+}
+
+/** Business outcomes per account over a period, with lifetime value to date and its stated projection. */
+export async function getOutcomesReport(db: Db, actor: Actor, query: PeriodQuery, now = new Date()): Promise<OutcomesReport> {
+  const { from, to } = resolvePeriod(query, now)
+  const t12 = shiftYears(to, -1)
+  const settings = await getOutcomeSettings(db, actor.orgId)
+  const [accounts, revenue, opps] = await Promise.all([
+    db.selectFrom('accounts').select(['id', 'name', 'tier']).where('org_id', '=', actor.orgId).where('archived_at', 'is', null).execute(),
+    db.selectFrom('revenue_entries').select(['account_id', 'currency'])
+      .select([
+        sql<number | null>`sum(amount) filter (where booked_on >= ${from} and booked_on < ${to})`.as('period'),
+        sql<number | null>`sum(amount) filter (where booked_on < ${to})`.as('ltv'),
+        sql<number | null>`sum(amount) filter (where booked_on >= ${t12} and booked_on < ${to})`.as('t12'),
+      ])
+      .where('org_id', '=', actor.orgId).where('booked_on', '<', to).groupBy(['account_id', 'currency']).execute(),
+    db.selectFrom('opportunities').select(['account_id', 'kind', 'status', 'currency'])
+      .select([
+        sql<number>`count(*) filter (where opened_on >= ${from} and opened_on < ${to})::int`.as('new_n'),
+        sql<number | null>`sum(value) filter (where opened_on >= ${from} and opened_on < ${to})`.as('new_v'),
+        sql<number>`count(*) filter (where closed_on >= ${from} and closed_on < ${to})::int`.as('closed_n'),
+        sql<number | null>`sum(value) filter (where closed_on >= ${from} and closed_on < ${to})`.as('closed_v'),
+        sql<number>`count(*) filter (where status = 'open' and opened_on < ${to})::int`.as('open_n'),
+        sql<number | null>`sum(value) filter (where status = 'open' and opened_on < ${to})`.as('open_v'),
+      ])
+      .where('org_id', '=', actor.orgId).groupBy(['account_id', 'kind', 'status', 'currency']).execute(),
+  ])
+  const drafts = new Map(accounts.map((a) => [a.id, emptyOutcome(a.id, a.name, a.tier)]))
+  const total = emptyOutcome(null, 'All accounts', null)
+  for (const r of revenue) {
+    for (const d of [drafts.get(r.account_id), total]) {
+      if (!d) continue
+      const c = r.currency.trim()
+      if (r.period !== null) addMoney(d.revenue, c, r.period)
+      if (r.ltv !== null) addMoney(d.lifetimeValue, c, r.ltv)
+      if (r.t12 !== null) addMoney(d.trailing12Months, c, r.t12)
+    }
+  }
+  for (const o of opps) {
+    for (const d of [drafts.get(o.account_id), total]) {
+      if (!d) continue
+      const c = o.currency.trim()
+      if (o.kind === 'rfp') {
+        if (o.status === 'open') d.rfps.open += o.open_n
+        else d.rfps[o.status as 'retained' | 'won' | 'lost'] += o.closed_n
+        continue
+      }
+      bump(o.kind === 'lead' ? d.newLeads : d.newOpportunities, o.new_n, c, o.new_v)
+      if (o.status === 'won') bump(d.won, o.closed_n, c, o.closed_v)
+      if (o.status === 'lost') bump(d.lost, o.closed_n, c, o.closed_v)
+      if (o.status === 'open') bump(d.openPipeline, o.open_n, c, o.open_v)
+    }
+  }
+  const years = settings.ltvProjectionYears
+  const rows = [...drafts.values()].filter((d) => Object.keys(d.lifetimeValue).length || d.newLeads.count || d.newOpportunities.count || d.openPipeline.count || d.won.count || d.lost.count || d.rfps.open + d.rfps.won + d.rfps.lost + d.rfps.retained)
+  return {
+    from,
+    to,
+    settings,
+    projectionMethod: `Projected lifetime value = lifetime value to date + the last 12 months' revenue × ${years} more year(s) (organisation setting), per currency, not discounted and assuming the account stays. A statement of arithmetic, not a forecast.`,
+    total: finish(total, settings.rates, years),
+    accounts: rows.map((d) => finish(d, settings.rates, years)).sort((a, b) => a.name.localeCompare(b.name)),
+  }
+}
