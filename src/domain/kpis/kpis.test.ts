@@ -95,11 +95,15 @@ describe('KPIs, reviews and programmes API', () => {
   test('a review carries open commitments forward until done', async () => {
     const { app, db } = env
     const org = await makeOrg(db)
-    await seed(app, org.rep)
+    const { ann } = await seed(app, org.rep)
+    const plan = await post(app, org.rep, '/api/v1/plans', { stakeholderId: ann.id, title: 'Ann in 2026' })
+    await post(app, org.rep, `/api/v1/plans/${plan.id}/activities`, { kind: 'introduction', title: 'Introduce Ann to our CFO', dueOn: daysAgo(3).slice(0, 10) })
+    await post(app, org.rep, `/api/v1/plans/${plan.id}/activities`, { kind: 'insight', title: 'Send the benchmark', dueOn: daysAgo(-3).slice(0, 10) })
     const prep = (await call(app, org.manager, { method: 'GET', url: `/api/v1/reviews/prep/${org.rep.id}` })).json()
     assert.deepEqual(prep.keyRelationships.map((r: { stakeholderName: string }) => r.stakeholderName), ['Ann'])
     assert.deepEqual(prep.cold.map((r: { stakeholderName: string }) => r.stakeholderName), ['Bo'])
-    assert.equal(prep.overduePlanActivities, null)
+    assert.deepEqual(prep.overduePlanActivities.map((a: { title: string }) => a.title), ['Introduce Ann to our CFO'])
+    assert.deepEqual(prep.openFollowUps, [])
     const first = await call(app, org.manager, { method: 'POST', url: '/api/v1/reviews', payload: { reportId: org.rep.id, heldOn: '2026-01-05', notes: 'Bo has gone quiet', commitments: [{ ownerId: org.rep.id, text: 'Call Bo', dueOn: '2026-01-12' }, { ownerId: org.manager.id, text: 'Introduce Ann to our CTO' }] } })
     assert.equal(first.statusCode, 201, first.body)
     const [callBo, intro] = first.json().commitments

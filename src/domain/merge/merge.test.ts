@@ -27,7 +27,12 @@ describe('merging duplicates', () => {
     const suggestions = (await call(env.app, org.rep, { method: 'GET', url: '/api/v1/merge-suggestions' })).json()
     assert.deepEqual(suggestions.stakeholders.map((p: { keep: { id: string }; merge: { id: string }; reason: string }) => [p.keep.id, p.merge.id, p.reason]), [[keep.id, dup.id, 'same e-mail address ann@acme.example']])
 
+    // Tables of later capabilities follow the merge too (found through their foreign keys).
+    await env.db.insertInto('close_people').values({ org_id: org.id, stakeholder_id: dup.id, name: 'Sam Lee', relation: 'child' }).execute()
+
     const merged = await post(org.rep, `/api/v1/stakeholders/${keep.id}/merge`, { mergeId: dup.id })
+    const family = await env.db.selectFrom('close_people').select(['stakeholder_id', 'name']).where('org_id', '=', org.id).execute()
+    assert.deepEqual(family, [{ stakeholder_id: keep.id, name: 'Sam Lee' }])
     assert.deepEqual(merged.emails.sort(), ['ann+crm@acme.example', 'ann.lee@home.example', 'ann@acme.example'])
     assert.deepEqual([merged.title, merged.goals, merged.pains, merged.phones], ['CTO', 'Ship Q3', 'Slow support', ['+1 555 0100']])
 
@@ -52,6 +57,7 @@ describe('merging duplicates', () => {
     const audit = (await call(env.app, org.admin, { method: 'GET', url: `/api/v1/audit?entityId=${keep.id}` })).json().items
     assert.equal(audit[0].action, 'stakeholder.merged')
     assert.equal(audit[0].before.merged.id, dup.id)
+    assert.deepEqual(audit[0].before.moved, ['close_people.stakeholder_id'])
     assertProblem(await call(env.app, org.rep, { method: 'POST', url: `/api/v1/stakeholders/${keep.id}/merge`, payload: { mergeId: dup.id } }), 422, ['#/mergeId'])
     assertProblem(await call(env.app, org.rep, { method: 'POST', url: `/api/v1/stakeholders/${keep.id}/merge`, payload: { mergeId: keep.id } }), 422, ['#/mergeId'])
   })
@@ -64,7 +70,10 @@ describe('merging duplicates', () => {
     await post(org.rep, '/api/v1/experiences', { kind: 'meeting', occurredAt: daysAgo(1), stakeholderIds: [hank.id], accountId: b.id })
     const suggestions = (await call(env.app, org.rep, { method: 'GET', url: '/api/v1/merge-suggestions' })).json()
     assert.deepEqual(suggestions.accounts.map((p: { keep: { id: string }; merge: { id: string } }) => [p.keep.id, p.merge.id]), [[a.id, b.id]])
+    await env.db.insertInto('relationship_plans').values({ org_id: org.id, account_id: b.id, title: 'Grow Globex', owner_id: org.rep.id }).execute()
     const merged = await post(org.rep, `/api/v1/accounts/${a.id}/merge`, { mergeId: b.id })
+    const plans = await env.db.selectFrom('relationship_plans').select('account_id').where('org_id', '=', org.id).execute()
+    assert.deepEqual(plans, [{ account_id: a.id }])
     assert.deepEqual(merged.domains.sort(), ['globex-corp.example', 'globex.example'])
     assert.equal(merged.notes, 'From the CRM')
     assert.equal((await call(env.app, org.rep, { method: 'GET', url: `/api/v1/stakeholders/${hank.id}` })).json().accountId, a.id)

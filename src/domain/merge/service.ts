@@ -8,6 +8,7 @@ import { getStakeholderRow } from '../stakeholders/queries.ts'
 import { searchTextOf, toStakeholder, type Stakeholder } from '../stakeholders/schema.ts'
 import { refreshAccountScores, refreshTrustAfterWrite } from '../trust/refresh.ts'
 import { AppError, notFound, unprocessable } from '../../lib/errors.ts'
+import { repointReferences } from './references.ts'
 import type { MergeSuggestions } from './schema.ts'
 
 // Merging duplicates: the kept record takes every experience, relationship and note of the
@@ -64,6 +65,7 @@ export async function mergeStakeholders(db: Db, actor: Actor, keepId: string, me
     for (const r of relationships) users.add(r.user_id)
 
     // Reporting lines that pointed at the merged person now point at the kept one.
+    const repointed = await repointReferences(trx, orgId, 'stakeholders', mergeId, keepId, ['stakeholders', 'relationships', 'stakeholder_scores', 'experience_stakeholders'])
     await trx.updateTable('stakeholders').set({ reports_to_id: keepId }).where('org_id', '=', orgId).where('reports_to_id', '=', mergeId).where('id', '!=', keepId).execute()
 
     const hasConsent = keep.has_consent || other.has_consent
@@ -93,7 +95,7 @@ export async function mergeStakeholders(db: Db, actor: Actor, keepId: string, me
     if (other.account_id && other.account_id !== keep.account_id) await refreshAccountScores(trx, orgId, [other.account_id], new Date())
 
     const after = toStakeholder((await getStakeholderRow(trx, orgId, keepId))!)
-    await recordAudit(trx, actor, 'stakeholder.merged', 'stakeholder', keepId, { kept: toStakeholder(keep), merged: toStakeholder(other) }, after)
+    await recordAudit(trx, actor, 'stakeholder.merged', 'stakeholder', keepId, { kept: toStakeholder(keep), merged: toStakeholder(other), moved: repointed }, after)
     await recordAudit(trx, actor, 'stakeholder.merged_away', 'stakeholder', mergeId, toStakeholder(other), { mergedInto: keepId })
     return after
   })
@@ -111,6 +113,7 @@ export async function mergeAccounts(db: Db, actor: Actor, keepId: string, mergeI
     if (other.archived_at) throw unprocessable('#/mergeId', 'is archived (already merged?)')
     await trx.updateTable('stakeholders').set({ account_id: keepId, updated_at: new Date() }).where('org_id', '=', orgId).where('account_id', '=', mergeId).execute()
     await trx.updateTable('experiences').set({ account_id: keepId }).where('org_id', '=', orgId).where('account_id', '=', mergeId).execute()
+    const repointed = await repointReferences(trx, orgId, 'accounts', mergeId, keepId, ['stakeholders', 'experiences', 'account_scores'])
     await trx.updateTable('accounts').set({ domains: [], archived_at: new Date(), updated_at: new Date() }).where('org_id', '=', orgId).where('id', '=', mergeId).execute()
     await trx.updateTable('accounts').set({
       domains: union(keep.domains, other.domains),
@@ -122,7 +125,7 @@ export async function mergeAccounts(db: Db, actor: Actor, keepId: string, mergeI
     await trx.deleteFrom('account_scores').where('org_id', '=', orgId).where('account_id', '=', mergeId).execute()
     await refreshAccountScores(trx, orgId, [keepId], new Date())
     const after = toAccount((await getAccountRow(trx, orgId, keepId))!)
-    await recordAudit(trx, actor, 'account.merged', 'account', keepId, { kept: toAccount(keep), merged: toAccount(other) }, after)
+    await recordAudit(trx, actor, 'account.merged', 'account', keepId, { kept: toAccount(keep), merged: toAccount(other), moved: repointed }, after)
     await recordAudit(trx, actor, 'account.merged_away', 'account', mergeId, toAccount(other), { mergedInto: keepId })
     return after
   })

@@ -1,3 +1,5 @@
+import { OverdueActivitySchema } from '../plans/schema.ts'
+import { FollowUpSchema } from '../surveys/schema.ts'
 import { Type, type Static } from 'typebox'
 import { Nullable, Uuid } from '../../lib/schema.ts'
 import { IsoDate } from '../outcomes/schema.ts'
@@ -58,8 +60,8 @@ export const ReviewPrepSchema = Type.Object({
   trustTrend: Type.Array(Type.Object({ at: Type.String(), score: Type.Number(), coverage: Nullable(Type.Number()), cold: Type.Integer() }), { description: 'From the weekly snapshots, last 13 weeks' }),
   openCommitments: Type.Array(CommitmentSchema, { description: 'Not done yet: carried forward from earlier reviews' }),
   lastReview: Nullable(Type.Object({ id: Uuid, heldOn: Type.String(), notes: Type.String() })),
-  overduePlanActivities: Type.Null({ description: 'Relationship plans (issue 6) are not in this build yet' }),
-  openFollowUps: Type.Null({ description: 'Follow-ups (issue 6) are not in this build yet' }),
+  overduePlanActivities: Type.Array(OverdueActivitySchema, { description: "The report's planned gives past their due day (UTC)" }),
+  openFollowUps: Type.Array(FollowUpSchema, { description: "Detractor follow-ups the report owns that are not closed yet" }),
   notes: Type.Array(Type.String()),
 })
 export type ReviewPrep = Static<typeof ReviewPrepSchema>

@@ -3,6 +3,8 @@ import type { Db } from '../../db/connect.ts'
 import { forbidden, invalidReference, notFound } from '../../lib/errors.ts'
 import { recordAudit } from '../audit/queries.ts'
 import type { Actor } from '../auth/roles.ts'
+import { listOverdue } from '../plans/service.ts'
+import { listFollowUps } from '../surveys/follow-ups.ts'
 import { DAY_MS } from '../trust/model.ts'
 import { listSubtreeIds } from '../users/queries.ts'
 import type { Commitment, CreateReviewBody, Review, ReviewPrep, ReviewRelationship } from './schema.ts'
@@ -58,12 +60,16 @@ export async function listReportRelationships(db: Db, orgId: string, userId: str
 /** Everything a manager needs for a relationship review with one report. */
 export async function getReviewPrep(db: Db, actor: Actor, reportId: string, now = new Date()): Promise<ReviewPrep> {
   const report = await checkReviewer(db, actor, reportId)
-  const [rels, trend, openCommitments, last] = await Promise.all([
+  // Read as the report would see their own lists; the reviewer's right to see them was checked above.
+  const asReport: Actor = { ...actor, userId: reportId }
+  const [rels, trend, openCommitments, last, overduePlanActivities, openFollowUps] = await Promise.all([
     listReportRelationships(db, actor.orgId, reportId, now),
     db.selectFrom('kpi_snapshots').select(['week_start', 'trust_avg', 'key_covered', 'key_relationships', 'cold_count'])
       .where('org_id', '=', actor.orgId).where('scope_type', '=', 'user').where('scope_id', '=', reportId).orderBy('week_start', 'desc').limit(13).execute(),
     listOpenCommitments(db, actor.orgId, reportId, now),
     db.selectFrom('reviews').select(['id', 'held_on', 'notes']).where('org_id', '=', actor.orgId).where('report_id', '=', reportId).orderBy('held_on', 'desc').orderBy('created_at', 'desc').limit(1).executeTakeFirst(),
+    listOverdue(db, asReport, { scope: 'me' }, now),
+    listFollowUps(db, actor, { ownerId: reportId }),
   ])
   return {
     report,
@@ -72,10 +78,9 @@ export async function getReviewPrep(db: Db, actor: Actor, reportId: string, now 
     trustTrend: trend.reverse().filter((t) => t.trust_avg !== null).map((t) => ({ at: `${t.week_start}T00:00:00.000Z`, score: t.trust_avg!, coverage: t.key_relationships ? Math.round((t.key_covered / t.key_relationships) * 1000) / 1000 : null, cold: t.cold_count })),
     openCommitments,
     lastReview: last ? { id: last.id, heldOn: last.held_on, notes: last.notes } : null,
-    overduePlanActivities: null,
-    openFollowUps: null,
+    overduePlanActivities,
+    openFollowUps,
     notes: [
-      'Overdue plan activities and open follow-ups appear here once relationship plans (issue 6) are in this build.',
       ...(trend.length === 0 ? ['No weekly snapshots yet for this person: the trust trend fills in after `tend kpis snapshot`.'] : []),
     ],
   }

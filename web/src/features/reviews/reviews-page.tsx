@@ -56,6 +56,18 @@ function ReviewForm({ reportId, prep, people }: { reportId: string; prep: Review
               label={<Text fz="sm">{c.text} <Text span c="dimmed" fz="xs">— {c.ownerName}{c.dueOn ? `, due ${formatDate(c.dueOn)}` : ''}</Text>{c.overdue ? <Badge ml={6} color="red" variant="light" size="sm">overdue</Badge> : null}</Text>} />
           ))}
         </Stack>
+        <Stack gap={4}>
+          <Text fz="sm" fw={600}>Overdue gives ({prep.overduePlanActivities.length})</Text>
+          {prep.overduePlanActivities.length === 0 ? <Text fz="sm" c="dimmed">No planned give is overdue.</Text> : prep.overduePlanActivities.map((a) => (
+            <Text key={a.id} fz="sm">{a.title} <Text span c="dimmed" fz="xs">— {a.subjectName}, {a.daysOverdue} {a.daysOverdue === 1 ? 'day' : 'days'} overdue</Text></Text>
+          ))}
+        </Stack>
+        <Stack gap={4}>
+          <Text fz="sm" fw={600}>Open survey follow-ups ({prep.openFollowUps.length})</Text>
+          {prep.openFollowUps.length === 0 ? <Text fz="sm" c="dimmed">No detractor is waiting for an answer.</Text> : prep.openFollowUps.map((f) => (
+            <Text key={f.id} fz="sm">{f.stakeholderName ?? 'Anonymous'}{f.accountName ? ` (${f.accountName})` : ''} <Text span c="dimmed" fz="xs">— {f.kind.toUpperCase()} {f.score ?? ''}, due {formatDate(f.dueAt)}</Text></Text>
+          ))}
+        </Stack>
         <TextInput type="date" label="Held on" value={heldOn} onChange={(e) => setHeldOn(e.currentTarget.value)} w={180} error={errors.heldOn} />
         <Textarea label="Notes" autosize minRows={3} value={notes} onChange={(e) => setNotes(e.currentTarget.value)} error={errors.notes} />
         <Stack gap={6}>
