@@ -23,6 +23,7 @@ export type UsersTable = {
   role: string
   manager_id: string | null
   password_hash: string | null
+  digest_opt_out: ColumnType<boolean, boolean | undefined, boolean>
   created_at: CreatedAt
   updated_at: Timestamp
   archived_at: Date | null

@@ -3,6 +3,7 @@ import type { MailMessage } from '../../lib/mail.ts'
 import { sendSurveyInvite, sendSurveyReminder } from '../surveys/jobs.ts'
 import { SURVEY_INVITE, SURVEY_REMINDER } from '../surveys/service.ts'
 import { enqueue } from './queue.ts'
+import { DIGEST_KIND, sendWeeklyDigest, weeklyDigestTask } from '../reviews/digest-mail.ts'
 import { REMINDER_KIND } from '../moments/personal-data.ts'
 import { momentReminderTask, sendMomentReminder } from '../moments/reminders.ts'
 import { PermanentJobError, type JobContext, type JobHandlers, type ScheduledTask } from './worker.ts'
@@ -25,6 +26,7 @@ export const JOB_HANDLERS: JobHandlers = {
   [REMINDER_KIND]: sendMomentReminder,
   [SURVEY_INVITE]: sendSurveyInvite,
   [SURVEY_REMINDER]: sendSurveyReminder,
+  [DIGEST_KIND]: sendWeeklyDigest,
 }
 
 /** Queue an e-mail (durable, retried, sent once per dedupeKey). Pass a transaction to enqueue atomically with a write. */
@@ -33,4 +35,4 @@ export function enqueueMail(db: Db, input: { orgId: string; dedupeKey: string; m
 }
 
 /** Periodic, idempotent tasks the worker runs (e.g. enqueue due reminders): add one line per task. */
-export const JOB_TASKS: ScheduledTask[] = [momentReminderTask]
+export const JOB_TASKS: ScheduledTask[] = [momentReminderTask, weeklyDigestTask]

@@ -1,5 +1,5 @@
-// Weekly digest content: a pure function of the week's facts. Sending it (e-mail, opt-out per
-// user) is to be wired to the job runner and mailer of issue 6; this builds what it says.
+// Weekly digest content: a pure function of the week's facts. digest-mail.ts gathers the facts,
+// sends it through the job runner (once per user and week) and honours each user's opt-out.
 
 export type DigestRelationship = { stakeholderName: string; accountName: string | null; daysSinceMeaningful: number | null; importance: number; ownerName?: string }
 export type DigestCommitment = { text: string; dueOn: string | null; ownerName: string }

@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import type { AppDeps } from '../../http/deps.ts'
-import { actorOf, requireRecords } from '../../http/guard.ts'
+import { actorOf, requireRecords, requireUser } from '../../http/guard.ts'
+import { recordAudit } from '../audit/queries.ts'
 import { toCsv } from '../../lib/csv.ts'
 import { Uuid } from '../../lib/schema.ts'
 import { StringEnum } from '../../lib/schema.ts'
@@ -39,4 +40,25 @@ export const reviewRoutes: FastifyPluginAsyncTypebox<AppDeps> = async (app, { db
     preHandler: requireRecords,
     schema: { operationId: 'updateCommitment', tags, summary: 'Mark a commitment done (or open again)', params: Type.Object({ commitmentId: Uuid }), body: UpdateCommitmentBodySchema, response: { 200: CommitmentSchema } },
   }, async (req) => setCommitmentDone(db, actorOf(req), req.params.commitmentId, req.body.done))
+
+  const DigestSchema = Type.Object({ enabled: Type.Boolean({ description: 'Whether the weekly digest e-mail is sent to me' }) }, { additionalProperties: false })
+  app.get('/api/v1/me/digest', {
+    preHandler: requireUser,
+    schema: { operationId: 'getMyDigest', tags, summary: 'Whether I receive the weekly digest e-mail', response: { 200: DigestSchema } },
+  }, async (req) => {
+    const actor = actorOf(req)
+    const row = await db.selectFrom('users').select('digest_opt_out').where('org_id', '=', actor.orgId).where('id', '=', actor.userId).executeTakeFirstOrThrow()
+    return { enabled: !row.digest_opt_out }
+  })
+  app.put('/api/v1/me/digest', {
+    preHandler: requireUser,
+    schema: { operationId: 'setMyDigest', tags, summary: 'Turn my weekly digest e-mail on or off', body: DigestSchema, response: { 200: DigestSchema } },
+  }, async (req) => {
+    const actor = actorOf(req)
+    await db.transaction().execute(async (trx) => {
+      await trx.updateTable('users').set({ digest_opt_out: !req.body.enabled, updated_at: new Date() }).where('org_id', '=', actor.orgId).where('id', '=', actor.userId).execute()
+      await recordAudit(trx, actor, req.body.enabled ? 'user.digest_on' : 'user.digest_off', 'user', actor.userId, null, req.body)
+    })
+    return { enabled: req.body.enabled }
+  })
 }

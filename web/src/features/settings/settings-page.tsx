@@ -7,6 +7,7 @@ import { formatDate, label, ROLE_LABELS } from '../../lib/format.ts'
 import { useChangePassword, useCurrentSession } from '../auth/api.ts'
 import { useApiTokens, useCreateApiToken, useRevokeApiToken } from './api.ts'
 import { CalendarFeedPanel } from '../moments/calendar-feed-panel.tsx'
+import { DigestPanel } from './digest-panel.tsx'
 
 function PasswordForm() {
   const change = useChangePassword()
@@ -89,6 +90,9 @@ export function SettingsPage() {
       <SimpleGrid cols={1} spacing="lg">
         <Section id="password" title="Password">
           <PasswordForm />
+        </Section>
+        <Section id="digest" title="Weekly digest" description="An e-mail to start the week">
+          <DigestPanel />
         </Section>
         <Section id="calendar" title="Calendar feed" description="Moments and planned gives in Outlook or Google Calendar">
           <CalendarFeedPanel />
