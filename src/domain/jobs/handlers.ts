@@ -4,6 +4,7 @@ import { sendSurveyInvite, sendSurveyReminder } from '../surveys/jobs.ts'
 import { SURVEY_INVITE, SURVEY_REMINDER } from '../surveys/service.ts'
 import { enqueue } from './queue.ts'
 import { DIGEST_KIND, sendWeeklyDigest, weeklyDigestTask } from '../reviews/digest-mail.ts'
+import { kpiSnapshotTask } from '../kpis/task.ts'
 import { REMINDER_KIND } from '../moments/personal-data.ts'
 import { momentReminderTask, sendMomentReminder } from '../moments/reminders.ts'
 import { PermanentJobError, type JobContext, type JobHandlers, type ScheduledTask } from './worker.ts'
@@ -35,4 +36,4 @@ export function enqueueMail(db: Db, input: { orgId: string; dedupeKey: string; m
 }
 
 /** Periodic, idempotent tasks the worker runs (e.g. enqueue due reminders): add one line per task. */
-export const JOB_TASKS: ScheduledTask[] = [momentReminderTask, weeklyDigestTask]
+export const JOB_TASKS: ScheduledTask[] = [momentReminderTask, weeklyDigestTask, kpiSnapshotTask]

@@ -3,6 +3,7 @@ import { describe, test } from 'node:test'
 import type { App } from '../../http/app.ts'
 import { assertProblem, call, expectTenantIsolation, makeOrg, makeUser, useTestEnv, type TestUser } from '../../../test/helpers.ts'
 import { weekStartOf } from './compute.ts'
+import { refreshRecentSnapshots } from './task.ts'
 
 const env = useTestEnv()
 const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString()
@@ -153,5 +154,22 @@ describe('KPIs, reviews and programmes API', () => {
       { method: 'GET', url: `/api/v1/programmes/${created.json().id}/progress` },
       { method: 'POST', url: `/api/v1/programmes/${created.json().id}/members`, payload: { userIds: [other.rep.id] } },
     ])
+  })
+})
+
+describe('KPI snapshots kept current by the job runner', () => {
+  test('the periodic task rebuilds the last two weeks, idempotently', async () => {
+    const { app, db } = env
+    const org = await makeOrg(db)
+    await seed(app, org.rep)
+    const count = () => db.selectFrom('kpi_snapshots').select((eb) => eb.fn.countAll<number>().as('n')).where('org_id', '=', org.id).executeTakeFirstOrThrow()
+    assert.equal((await count()).n, 0)
+    await refreshRecentSnapshots(db, new Date())
+    const first = (await count()).n
+    assert.ok(first > 0)
+    await refreshRecentSnapshots(db, new Date())
+    assert.equal((await count()).n, first)
+    const latest = await db.selectFrom('kpi_snapshots').select(['week_start', 'key_relationships']).where('org_id', '=', org.id).where('scope_type', '=', 'org').orderBy('week_start', 'desc').executeTakeFirstOrThrow()
+    assert.equal(latest.key_relationships, 1, 'Ann is the one key relationship')
   })
 })
