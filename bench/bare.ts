@@ -34,7 +34,8 @@ export function buildBareApp(db: Db, orgId: string): FastifyInstance {
     const pattern = `%${(req.query.q ?? '').toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`
     const { rows } = await sql`SELECT ${STAKEHOLDER} FROM ${FROM_STAKEHOLDERS}
       WHERE s.org_id = ${orgId} AND true AND s.archived_at IS NULL
-        AND (s.search_text LIKE ${pattern} OR s.account_id IN (SELECT id FROM accounts WHERE org_id = ${orgId} AND lower(name) LIKE ${pattern}))
+        AND s.id IN (SELECT id FROM stakeholders WHERE org_id = ${orgId} AND search_text LIKE ${pattern}
+          UNION ALL SELECT x.id FROM stakeholders x JOIN accounts y ON y.org_id = x.org_id AND y.id = x.account_id WHERE y.org_id = ${orgId} AND lower(y.name) LIKE ${pattern})
       ORDER BY lower(s.name) ASC, s.id ASC LIMIT ${limit + 1}`.execute(db)
     return { items: rows.slice(0, limit) }
   })

@@ -1,6 +1,6 @@
-import { sql, type ExpressionBuilder } from 'kysely'
+import { sql } from 'kysely'
 import type { Db } from '../../db/connect.ts'
-import type { Database, StakeholderRow } from '../../db/schema.ts'
+import type { StakeholderRow } from '../../db/schema.ts'
 import { keyset, type SortSpec } from '../../lib/keyset.ts'
 import { escapeLike } from '../accounts/queries.ts'
 
@@ -58,14 +58,18 @@ export async function updateStakeholderRow(db: Db, orgId: string, id: string, va
 
 export type StakeholderFilter = { q?: string | undefined; accountId?: string | undefined; attitude?: string | undefined; minInfluence?: number | undefined; email?: string | undefined; includeArchived?: boolean | undefined }
 
-/** Search matches name, emails and title (trigram index) or the company name (trigram index on accounts). */
+/**
+ * Search matches name, emails and title (trigram index) or the company name (trigram index on
+ * accounts). Written as `id IN (… UNION ALL …)` rather than an OR: with the OR, PostgreSQL
+ * cannot combine the two trigram indexes and walks every stakeholder in name order instead
+ * (25 ms at 30k stakeholders and growing; under a millisecond this way).
+ */
 function matchesSearch(orgId: string, term: string) {
   const pattern = `%${escapeLike(term.toLowerCase())}%`
-  return (eb: ExpressionBuilder<Database & { s: Database['stakeholders'] }, 's'>) =>
-    eb.or([
-      eb('s.search_text', 'like', pattern),
-      eb('s.account_id', 'in', eb.selectFrom('accounts').select('id').where('org_id', '=', orgId).where(sql`lower(name)`, 'like', pattern)),
-    ])
+  return sql<boolean>`s.id IN (
+    SELECT id FROM stakeholders WHERE org_id = ${orgId} AND search_text LIKE ${pattern}
+    UNION ALL
+    SELECT x.id FROM stakeholders x JOIN accounts y ON y.org_id = x.org_id AND y.id = x.account_id WHERE y.org_id = ${orgId} AND lower(y.name) LIKE ${pattern})`
 }
 
 export function listStakeholderRows(db: Db, orgId: string, filter: StakeholderFilter, sort: { spec: string; desc: boolean }, cursor: string | undefined, limit: number) {
