@@ -1,30 +1,15 @@
 // The "Who knows them" panel of a stakeholder page, on the demo organisation.
 import assert from 'node:assert/strict'
-import { after, before, describe, test } from 'node:test'
-import type { Browser } from 'playwright-core'
+import { describe, test } from 'node:test'
 import { getConnections } from '../../src/domain/connections/service.ts'
-import { expectAccessible, launchBrowser, logIn, newContext, screenshot } from './browser.ts'
-import { startTestServer, type TestServer } from './server.ts'
+import { expectAccessible, logIn, newContext, screenshot } from './browser.ts'
+import { useWebEnv } from './server.ts'
 
-let server: TestServer
-let browser: Browser
-
-before(async () => {
-  const [s, b] = await Promise.allSettled([startTestServer(), launchBrowser()])
-  if (s.status === 'fulfilled') server = s.value
-  if (b.status === 'fulfilled') browser = b.value
-  if (s.status === 'rejected') throw s.reason
-  if (b.status === 'rejected') throw b.reason
-}, { timeout: 180_000 })
-
-after(async () => {
-  await browser?.close()
-  await server?.close()
-})
+const web = useWebEnv()
 
 describe('who knows them', { timeout: 300_000 }, () => {
   test('a stakeholder page ranks our people who know them', async () => {
-    const { db, demo } = server
+    const { db, demo } = web.server
     // A stakeholder several of our people know.
     const row = await db.selectFrom('experience_stakeholders as es').innerJoin('experience_users as eu', (j) => j.onRef('eu.experience_id', '=', 'es.experience_id'))
       .select(['es.stakeholder_id']).where('es.org_id', '=', demo.orgId).groupBy('es.stakeholder_id')
@@ -33,7 +18,7 @@ describe('who knows them', { timeout: 300_000 }, () => {
     const expected = await getConnections(db, actor, row.stakeholder_id)
     assert.ok(expected.people.length >= 2)
 
-    const context = await newContext(browser, server.url)
+    const context = await newContext(web.browser, web.server.url)
     const page = await context.newPage()
     await logIn(page, demo.email, demo.password)
     await page.goto(`/stakeholders/${row.stakeholder_id}`)

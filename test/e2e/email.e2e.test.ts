@@ -2,42 +2,26 @@
 // demo organisation, then its frequent correspondents added as stakeholders in bulk.
 import assert from 'node:assert/strict'
 import { existsSync } from 'node:fs'
-import { after, before, describe, test } from 'node:test'
+import { describe, test } from 'node:test'
 import { sql } from 'kysely'
-import type { Browser } from 'playwright-core'
 import { importPath } from '../../src/domain/imports/importers.ts'
-import { expectAccessible, launchBrowser, logIn, newContext, PHONE, screenshot } from './browser.ts'
-import { startTestServer, type TestServer } from './server.ts'
+import { expectAccessible, logIn, newContext, PHONE, screenshot } from './browser.ts'
+import { useWebEnv } from './server.ts'
 
 const OMAN = new URL('../../../shared/data/email/enron-dev/mbox/enron.ybarbo-p.oman_lng', import.meta.url).pathname
 const skip = existsSync(OMAN) ? false : `Enron mailboxes not found beside the repository (${OMAN})`
 
-let server: TestServer
-let browser: Browser
-
-before(async () => {
-  if (skip) return
-  const [s, b] = await Promise.allSettled([startTestServer(), launchBrowser()])
-  if (s.status === 'fulfilled') server = s.value
-  if (b.status === 'fulfilled') browser = b.value
-  if (s.status === 'rejected') throw s.reason
-  if (b.status === 'rejected') throw b.reason
-}, { timeout: 180_000 })
-
-after(async () => {
-  await browser?.close()
-  await server?.close()
-})
+const web = useWebEnv()
 
 describe('suggestions screen', { skip, timeout: 300_000 }, () => {
   test('lists correspondents by domain and adds the chosen ones as stakeholders', async () => {
-    const { db, demo } = server
+    const { db, demo } = web.server
     // Paul Y'Barbo joins the demo organisation; his Oman LNG folder is imported as the system.
     await db.insertInto('users').values({ org_id: demo.orgId, email: "paul.y'barbo@enron.com", name: "Paul Y'Barbo", role: 'rep' }).execute()
     const report = await importPath({ db, orgId: demo.orgId, actor: { orgId: demo.orgId, userId: '00000000-0000-0000-0000-000000000000', role: 'admin', name: 'e2e', via: 'system' } }, OMAN)
     assert.equal(report.created, 17)
 
-    const context = await newContext(browser, server.url)
+    const context = await newContext(web.browser, web.server.url)
     const page = await context.newPage()
     await logIn(page, demo.email, demo.password)
     await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Suggestions' }).click()
@@ -54,7 +38,7 @@ describe('suggestions screen', { skip, timeout: 300_000 }, () => {
     const added = await db.selectFrom('stakeholders').select('name').where('org_id', '=', demo.orgId).where(sql<boolean>`'harib.h.alkitani@olng.simis.com' = ANY(emails)`).execute()
     assert.equal(added.length, 1)
 
-    const phone = await newContext(browser, server.url, PHONE)
+    const phone = await newContext(web.browser, web.server.url, PHONE)
     const small = await phone.newPage()
     await logIn(small, demo.email, demo.password)
     await small.goto('/suggestions')

@@ -1,37 +1,16 @@
 // KPIs, business outcomes, ROI and relationship reviews as a manager uses them, on the demo
 // organisation (which comes with two years of revenue and twelve weeks of snapshots).
 import assert from 'node:assert/strict'
-import { after, before, describe, test } from 'node:test'
-import type { Browser, Page } from 'playwright-core'
-import { DESKTOP, expectAccessible, launchBrowser, logIn, newContext, PHONE, screenshot } from './browser.ts'
-import { startTestServer, type TestServer } from './server.ts'
+import { describe, test } from 'node:test'
+import { expectAccessible, PHONE, screenshot } from './browser.ts'
+import { useWebEnv } from './server.ts'
 
-let server: TestServer
-let browser: Browser
+const web = useWebEnv()
 
-before(async () => {
-  const [s, b] = await Promise.allSettled([startTestServer(), launchBrowser()])
-  if (s.status === 'fulfilled') server = s.value
-  if (b.status === 'fulfilled') browser = b.value
-  if (s.status === 'rejected') throw s.reason
-  if (b.status === 'rejected') throw b.reason
-}, { timeout: 180_000 })
-
-after(async () => {
-  await browser?.close()
-  await server?.close()
-})
-
-async function signedInPage(viewport = DESKTOP): Promise<Page> {
-  const context = await newContext(browser, server.url, viewport)
-  const page = await context.newPage()
-  await logIn(page, server.demo.email, server.demo.password)
-  return page
-}
 
 describe('KPIs and reviews in the web app', { timeout: 300_000 }, () => {
   test('the KPI dashboard shows the weekly figures, charts, outcomes per currency and ROI with its caveats', async () => {
-    const page = await signedInPage()
+    const page = await web.signedInPage()
     await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'KPIs' }).click()
     await page.getByText('Key coverage').first().waitFor()
     await page.getByRole('img', { name: 'Average trust by week' }).locator('canvas').waitFor()
@@ -61,7 +40,7 @@ describe('KPIs and reviews in the web app', { timeout: 300_000 }, () => {
   })
 
   test('a manager records a review; its commitment carries forward to the next one', async () => {
-    const page = await signedInPage()
+    const page = await web.signedInPage()
     await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Reviews' }).click()
     await page.getByRole('region', { name: /^Key relationships/ }).waitFor()
     await page.getByRole('region', { name: /average trust$/ }).getByRole('img').locator('canvas').waitFor()
@@ -78,7 +57,7 @@ describe('KPIs and reviews in the web app', { timeout: 300_000 }, () => {
   })
 
   test('the KPI dashboard fits a phone', async () => {
-    const page = await signedInPage(PHONE)
+    const page = await web.signedInPage(PHONE)
     await page.goto('/kpis')
     await page.getByText('Key coverage').first().waitFor()
     const overflow = await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth')

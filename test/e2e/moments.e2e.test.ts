@@ -2,38 +2,17 @@
 // them: the demo organisation on a real server, driven through Chromium. Screenshots land in
 // test/screenshots/moments-*.png.
 import assert from 'node:assert/strict'
-import { after, before, describe, test } from 'node:test'
+import { describe, test } from 'node:test'
 import ICAL from 'ical.js'
-import type { Browser, Page } from 'playwright-core'
-import { DESKTOP, expectAccessible, launchBrowser, logIn, newContext, PHONE, screenshot } from './browser.ts'
-import { startTestServer, type TestServer } from './server.ts'
+import { expectAccessible, PHONE, screenshot } from './browser.ts'
+import { useWebEnv } from './server.ts'
 
-let server: TestServer
-let browser: Browser
+const web = useWebEnv()
 
-before(async () => {
-  const [s, b] = await Promise.allSettled([startTestServer(), launchBrowser()])
-  if (s.status === 'fulfilled') server = s.value
-  if (b.status === 'fulfilled') browser = b.value
-  if (s.status === 'rejected') throw s.reason
-  if (b.status === 'rejected') throw b.reason
-}, { timeout: 180_000 })
-
-after(async () => {
-  await browser?.close()
-  await server?.close()
-})
-
-async function signedInPage(viewport = DESKTOP): Promise<Page> {
-  const context = await newContext(browser, server.url, viewport)
-  const page = await context.newPage()
-  await logIn(page, server.demo.email, server.demo.password)
-  return page
-}
 
 /** The demo head's stakeholder with close people (family) and the one with a stakeholder plan. */
 async function demoSubjects() {
-  const { db, demo } = server
+  const { db, demo } = web.server
   const withFamily = await db.selectFrom('close_people as c').innerJoin('stakeholders as s', (j) => j.onRef('s.org_id', '=', 'c.org_id').onRef('s.id', '=', 'c.stakeholder_id'))
     .select(['s.id', 's.name']).where('c.org_id', '=', demo.orgId).where('c.relation', '=', 'spouse').executeTakeFirstOrThrow()
   const plan = await db.selectFrom('relationship_plans').select(['stakeholder_id', 'account_id', 'title']).where('org_id', '=', demo.orgId).orderBy('title').execute()
@@ -42,7 +21,7 @@ async function demoSubjects() {
 
 describe('moments, plans and calendar in the web app', { timeout: 300_000 }, () => {
   test('Today lists upcoming moments with gesture ideas and overdue gives; acting on a moment logs it', async () => {
-    const page = await signedInPage()
+    const page = await web.signedInPage()
     const moments = page.getByRole('region', { name: 'Moments coming up' })
     await moments.getByText(/^Birthday: /).first().waitFor()
     assert.match(await moments.innerText(), /In 3 days/)
@@ -58,14 +37,14 @@ describe('moments, plans and calendar in the web app', { timeout: 300_000 }, () 
     await page.getByRole('menuitem').first().click()
     await moments.getByText('Acted upon', { exact: true }).first().waitFor()
     const title = label.replace(/^Mark /, '').replace(/ as acted upon$/, '')
-    const logged = await server.db.selectFrom('experiences').select(['kind', 'direction', 'title']).where('org_id', '=', server.demo.orgId).where('kind', '=', 'personal_moment').execute()
+    const logged = await web.server.db.selectFrom('experiences').select(['kind', 'direction', 'title']).where('org_id', '=', web.server.demo.orgId).where('kind', '=', 'personal_moment').execute()
     assert.ok(logged.some((e) => e.direction === 'we_gave' && e.title?.includes(title)), JSON.stringify(logged))
     await page.context().close()
   })
 
   test('a stakeholder page shows family and moments, takes a new close person and moment, and runs the plan', async () => {
     const { withFamily, stakeholderPlan } = await demoSubjects()
-    const page = await signedInPage()
+    const page = await web.signedInPage()
     await page.goto(`/stakeholders/${withFamily.id}`)
     const family = page.getByRole('region', { name: 'Family and moments' })
     await family.getByText('Daniel', { exact: true }).waitFor()
@@ -94,7 +73,7 @@ describe('moments, plans and calendar in the web app', { timeout: 300_000 }, () 
     await plan.getByText(stakeholderPlan.title).waitFor()
     await plan.getByRole('button', { name: 'Mark "Lend our analyst for their board pack" done' }).click()
     await plan.getByText('Given', { exact: true }).waitFor()
-    const done = await server.db.selectFrom('plan_activities').select(['status', 'experience_id']).where('org_id', '=', server.demo.orgId).where('title', '=', 'Lend our analyst for their board pack').executeTakeFirstOrThrow()
+    const done = await web.server.db.selectFrom('plan_activities').select(['status', 'experience_id']).where('org_id', '=', web.server.demo.orgId).where('title', '=', 'Lend our analyst for their board pack').executeTakeFirstOrThrow()
     assert.equal(done.status, 'done')
     assert.ok(done.experience_id)
     await screenshot(page, 'moments-plan')
@@ -103,7 +82,7 @@ describe('moments, plans and calendar in the web app', { timeout: 300_000 }, () 
 
   test('an account page holds its plan and the self-check compared with trust', async () => {
     const { accountPlan } = await demoSubjects()
-    const page = await signedInPage()
+    const page = await web.signedInPage()
     await page.goto(`/accounts/${accountPlan.account_id}`)
     await page.getByRole('region', { name: 'Relationship plan' }).getByText(accountPlan.title).waitFor()
     const check = page.getByRole('region', { name: 'Self-check' })
@@ -122,7 +101,7 @@ describe('moments, plans and calendar in the web app', { timeout: 300_000 }, () 
   })
 
   test('settings: a private calendar URL that a calendar can read, then revoke (404)', async () => {
-    const page = await signedInPage()
+    const page = await web.signedInPage()
     await page.goto('/settings')
     const panel = page.getByRole('region', { name: 'Calendar feed' })
     await panel.getByRole('button', { name: 'Create calendar link' }).click()
@@ -143,7 +122,7 @@ describe('moments, plans and calendar in the web app', { timeout: 300_000 }, () 
   })
 
   test('Today on a phone', async () => {
-    const page = await signedInPage(PHONE)
+    const page = await web.signedInPage(PHONE)
     await page.getByRole('region', { name: 'Moments coming up' }).getByText(/^Birthday: /).first().waitFor()
     await page.getByRole('region', { name: 'Moments coming up' }).scrollIntoViewIfNeeded()
     await screenshot(page, 'moments-today-phone')

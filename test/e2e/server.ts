@@ -1,4 +1,6 @@
 import { createServer } from 'node:net'
+import { after, before } from 'node:test'
+import type { Browser, Page } from 'playwright-core'
 import { sql } from 'kysely'
 import { loadConfig } from '../../src/config.ts'
 import { createDemoOrganisation, type DemoOrganisation } from '../../src/domain/demo/seed.ts'
@@ -6,6 +8,7 @@ import { recomputeOrganisation } from '../../src/domain/trust/refresh.ts'
 import { buildApp, type App } from '../../src/http/app.ts'
 import type { Db } from '../../src/db/connect.ts'
 import { openTestDb } from '../db.ts'
+import { DESKTOP, launchBrowser, logIn, newContext } from './browser.ts'
 
 export type TestServer = { url: string; app: App; db: Db; demo: DemoOrganisation; close: () => Promise<void> }
 
@@ -44,4 +47,42 @@ export async function startTestServer(): Promise<TestServer> {
       await handle.close()
     },
   }
+}
+
+export type WebEnv = {
+  readonly server: TestServer
+  readonly browser: Browser
+  /** A fresh browser context signed in as the demo admin. */
+  signedInPage: (viewport?: { width: number; height: number }) => Promise<Page>
+}
+
+/**
+ * One server and one Chromium for a test file: started before its tests (both settled before
+ * failing, so that `after` closes whichever did start), closed after them.
+ */
+export function useWebEnv(): WebEnv {
+  let server: TestServer | undefined
+  let browser: Browser | undefined
+  before(async () => {
+    const [s, b] = await Promise.allSettled([startTestServer(), launchBrowser()])
+    if (s.status === 'fulfilled') server = s.value
+    if (b.status === 'fulfilled') browser = b.value
+    if (s.status === 'rejected') throw s.reason
+    if (b.status === 'rejected') throw b.reason
+  }, { timeout: 180_000 })
+  after(async () => {
+    await browser?.close()
+    await server?.close()
+  })
+  const env: WebEnv = {
+    get server() { return server! },
+    get browser() { return browser! },
+    signedInPage: async (viewport = DESKTOP) => {
+      const context = await newContext(env.browser, env.server.url, viewport)
+      const page = await context.newPage()
+      await logIn(page, env.server.demo.email, env.server.demo.password)
+      return page
+    },
+  }
+  return env
 }

@@ -1,35 +1,20 @@
 // A survey as people meet it: an admin creates an NPS survey and sends it to a stakeholder; the
 // stakeholder answers on the public page on a phone (no login, no script); the admin sees the result.
 import assert from 'node:assert/strict'
-import { after, before, describe, test } from 'node:test'
-import type { Browser } from 'playwright-core'
-import { DESKTOP, expectAccessible, launchBrowser, logIn, newContext, PHONE, screenshot } from './browser.ts'
-import { startTestServer, type TestServer } from './server.ts'
+import { describe, test } from 'node:test'
+import { DESKTOP, expectAccessible, logIn, newContext, PHONE, screenshot } from './browser.ts'
+import { useWebEnv } from './server.ts'
 
-let server: TestServer
-let browser: Browser
-
-before(async () => {
-  const [s, b] = await Promise.allSettled([startTestServer(), launchBrowser()])
-  if (s.status === 'fulfilled') server = s.value
-  if (b.status === 'fulfilled') browser = b.value
-  if (s.status === 'rejected') throw s.reason
-  if (b.status === 'rejected') throw b.reason
-}, { timeout: 180_000 })
-
-after(async () => {
-  await browser?.close()
-  await server?.close()
-})
+const web = useWebEnv()
 
 describe('surveys in the browser', { timeout: 300_000 }, () => {
   test('create and send an NPS survey, answer it on a phone, see the result', async () => {
-    const stakeholder = await server.db.selectFrom('stakeholders').select(['id', 'name']).where('org_id', '=', server.demo.orgId).where('archived_at', 'is', null)
+    const stakeholder = await web.server.db.selectFrom('stakeholders').select(['id', 'name']).where('org_id', '=', web.server.demo.orgId).where('archived_at', 'is', null)
       .where('account_id', 'is not', null).orderBy('name').limit(1).executeTakeFirstOrThrow()
 
-    const context = await newContext(browser, server.url, DESKTOP)
+    const context = await newContext(web.browser, web.server.url, DESKTOP)
     const page = await context.newPage()
-    await logIn(page, server.demo.email, server.demo.password)
+    await logIn(page, web.server.demo.email, web.server.demo.password)
     await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Surveys' }).click()
     await page.getByRole('heading', { level: 1, name: 'Surveys' }).waitFor()
     await page.getByRole('button', { name: 'New survey' }).click()
@@ -48,7 +33,7 @@ describe('surveys in the browser', { timeout: 300_000 }, () => {
     assert.match(url ?? '', /\/s\/[A-Za-z0-9_-]{43}$/)
 
     // The stakeholder, on a phone, with no session. The page forbids scripts, so axe is injected around its CSP.
-    const phone = await browser.newContext({ viewport: PHONE, deviceScaleFactor: 1, bypassCSP: true, locale: 'en-GB' })
+    const phone = await web.browser.newContext({ viewport: PHONE, deviceScaleFactor: 1, bypassCSP: true, locale: 'en-GB' })
     const answer = await phone.newPage()
     const started = Date.now()
     await answer.goto(url!)

@@ -1,28 +1,13 @@
 // The web app as a person uses it: a real server on an ephemeral port with the demo organisation,
 // driven through Debian's Chromium. Screenshots of each main page land in test/screenshots/.
 import assert from 'node:assert/strict'
-import { after, before, describe, test } from 'node:test'
-import type { Browser, Page } from 'playwright-core'
+import { describe, test } from 'node:test'
+import type { Page } from 'playwright-core'
 import type { Db } from '../../src/db/connect.ts'
-import { DESKTOP, expectAccessible, launchBrowser, logIn, newContext, PHONE, screenshot } from './browser.ts'
-import { startTestServer, type TestServer } from './server.ts'
+import { DESKTOP, expectAccessible, logIn, newContext, PHONE, screenshot } from './browser.ts'
+import { useWebEnv } from './server.ts'
 
-let server: TestServer
-let browser: Browser
-
-before(async () => {
-  // Settle both before failing, so that `after` can close whichever did start.
-  const [s, b] = await Promise.allSettled([startTestServer(), launchBrowser()])
-  if (s.status === 'fulfilled') server = s.value
-  if (b.status === 'fulfilled') browser = b.value
-  if (s.status === 'rejected') throw s.reason
-  if (b.status === 'rejected') throw b.reason
-}, { timeout: 180_000 })
-
-after(async () => {
-  await browser?.close()
-  await server?.close()
-})
+const web = useWebEnv()
 
 /** The demo admin's coldest relationship: the stakeholder Today should put first. */
 async function coldestRelationship(db: Db, orgId: string, email: string) {
@@ -35,12 +20,6 @@ async function coldestRelationship(db: Db, orgId: string, email: string) {
     .orderBy('rs.score', 'asc').limit(1).executeTakeFirstOrThrow()
 }
 
-async function signedInPage(viewport = DESKTOP): Promise<Page> {
-  const context = await newContext(browser, server.url, viewport)
-  const page = await context.newPage()
-  await logIn(page, server.demo.email, server.demo.password)
-  return page
-}
 
 async function trustShown(page: Page): Promise<number> {
   const label = await page.getByRole('region', { name: 'Trust' }).getByLabel(/^Trust \d+ of 100$/).first().getAttribute('aria-label')
@@ -49,8 +28,8 @@ async function trustShown(page: Page): Promise<number> {
 
 describe('web app', { timeout: 300_000 }, () => {
   test('a cold relationship is on Today with a suggested next step', async () => {
-    const cold = await coldestRelationship(server.db, server.demo.orgId, server.demo.email)
-    const page = await signedInPage()
+    const cold = await coldestRelationship(web.server.db, web.server.demo.orgId, web.server.demo.email)
+    const page = await web.signedInPage()
     const needs = page.getByRole('region', { name: 'Needs you now' })
     await needs.getByRole('link', { name: cold.name }).first().waitFor()
     assert.match(await needs.innerText(), /meaningful touch/)
@@ -58,8 +37,8 @@ describe('web app', { timeout: 300_000 }, () => {
   })
 
   test('finds a stakeholder with Ctrl+K, logs an experience and sees it on the timeline and in the score', async () => {
-    const cold = await coldestRelationship(server.db, server.demo.orgId, server.demo.email)
-    const page = await signedInPage()
+    const cold = await coldestRelationship(web.server.db, web.server.demo.orgId, web.server.demo.email)
+    const page = await web.signedInPage()
     await page.keyboard.press('Control+k')
     await page.getByRole('textbox', { name: 'Search' }).fill(cold.name)
     await page.getByRole('dialog').getByRole('button', { name: new RegExp(cold.name) }).first().click()
@@ -92,7 +71,7 @@ describe('web app', { timeout: 300_000 }, () => {
   })
 
   test('an admin invites someone who accepts in another browser', async () => {
-    const admin = await signedInPage()
+    const admin = await web.signedInPage()
     await admin.goto('/admin?tab=invitations')
     const email = `new.colleague.${Date.now()}@example.test`
     const form = admin.getByRole('form', { name: 'Invite someone' })
@@ -102,7 +81,7 @@ describe('web app', { timeout: 300_000 }, () => {
     assert.match(url, /\/invite\//)
     await screenshot(admin, 'admin-invitation-desktop')
 
-    const guest = await (await newContext(browser, server.url)).newPage()
+    const guest = await (await newContext(web.browser, web.server.url)).newPage()
     await guest.goto(url.replace(/^https?:\/\/[^/]+/, ''))
     await guest.getByRole('heading', { name: /^Join / }).waitFor()
     await screenshot(guest, 'invite-desktop')
@@ -119,8 +98,8 @@ describe('web app', { timeout: 300_000 }, () => {
   })
 
   test('server validation errors appear beside the field they belong to', async () => {
-    const cold = await coldestRelationship(server.db, server.demo.orgId, server.demo.email)
-    const page = await signedInPage()
+    const cold = await coldestRelationship(web.server.db, web.server.demo.orgId, web.server.demo.email)
+    const page = await web.signedInPage()
     await page.goto(`/stakeholders/${cold.stakeholderId}`)
     await page.getByRole('button', { name: 'Edit', exact: true }).click()
     const dialog = page.getByRole('dialog')
@@ -131,7 +110,7 @@ describe('web app', { timeout: 300_000 }, () => {
   })
 
   test('signing out returns to the login page and protects the app', async () => {
-    const page = await signedInPage()
+    const page = await web.signedInPage()
     await page.getByRole('button', { name: new RegExp('Helena|Admin') }).last().click()
     await page.getByRole('menuitem', { name: 'Sign out' }).click()
     await page.getByRole('button', { name: 'Sign in' }).waitFor()
@@ -142,15 +121,15 @@ describe('web app', { timeout: 300_000 }, () => {
 
   for (const [viewport, suffix] of [[DESKTOP, 'desktop'], [PHONE, 'phone']] as const) {
     test(`each main page is accessible and is saved as a screenshot (${suffix})`, async () => {
-      const context = await newContext(browser, server.url, viewport)
+      const context = await newContext(web.browser, web.server.url, viewport)
       const page = await context.newPage()
       await page.goto('/login')
       await page.getByRole('button', { name: 'Sign in' }).waitFor()
       await expectAccessible(page, 'login')
       await screenshot(page, `login-${suffix}`)
-      await logIn(page, server.demo.email, server.demo.password)
-      const cold = await coldestRelationship(server.db, server.demo.orgId, server.demo.email)
-      const account = await server.db.selectFrom('stakeholders').select('account_id').where('id', '=', cold.stakeholderId).executeTakeFirstOrThrow()
+      await logIn(page, web.server.demo.email, web.server.demo.password)
+      const cold = await coldestRelationship(web.server.db, web.server.demo.orgId, web.server.demo.email)
+      const account = await web.server.db.selectFrom('stakeholders').select('account_id').where('id', '=', cold.stakeholderId).executeTakeFirstOrThrow()
       const pages: [string, string, string][] = [
         ['today', '/', 'Needs you now'],
         ['accounts', '/accounts', 'Accounts'],
