@@ -1,4 +1,4 @@
-import { Anchor, Badge, Button, Group, NumberInput, Select, SimpleGrid, Stack, Table, Text, TextInput } from '@mantine/core'
+import { Anchor, Badge, Button, Group, NumberInput, Popover, Select, SimpleGrid, Stack, Table, Text, Textarea, TextInput } from '@mantine/core'
 import { useMutation, useQuery } from '@tanstack/react-query'
 import { useState } from 'react'
 import { Link } from 'react-router'
@@ -18,6 +18,23 @@ const refresh = () => queryClient.invalidateQueries({ predicate: (q) => ['voice'
 const pct = (x: number | null) => (x === null ? '—' : `${Math.round(x * 100)} %`)
 const hours = (x: number | null) => (x === null ? '—' : x < 48 ? `${x.toFixed(1)} h` : `${(x / 24).toFixed(1)} d`)
 
+/** Resolving asks what was done: the answer is the record of how the loop was closed. */
+function ResolveButton({ onResolve }: { onResolve: (resolution: string) => void }) {
+  const [opened, setOpened] = useState(false)
+  const [text, setText] = useState('')
+  return (
+    <Popover opened={opened} onChange={setOpened} position="bottom-end" withArrow trapFocus>
+      <Popover.Target><Button size="xs" variant="light" onClick={() => setOpened((o) => !o)}>Mark resolved</Button></Popover.Target>
+      <Popover.Dropdown>
+        <Stack gap="xs" w={280}>
+          <Textarea label="What was done?" autosize minRows={2} value={text} onChange={(e) => setText(e.currentTarget.value)} />
+          <Button size="xs" disabled={text.trim().length === 0} onClick={() => { onResolve(text.trim()); setOpened(false); setText('') }}>Resolve</Button>
+        </Stack>
+      </Popover.Dropdown>
+    </Popover>
+  )
+}
+
 function EscalationsSection() {
   const list = useQuery({ queryKey: ['voice', 'escalations'], queryFn: () => api<{ items: Escalation[] }>('/escalations') })
   const stats = useQuery({ queryKey: ['voice', 'escalation-stats'], queryFn: () => api<Stats>('/escalation-stats') })
@@ -26,7 +43,7 @@ function EscalationsSection() {
   const [kind, setKind] = useState('escalation')
   const [severity, setSeverity] = useState('medium')
   const open = useMutation({ mutationFn: () => api<Escalation>('/escalations', { method: 'POST', body: { kind, severity, title, stakeholderId: who[0]?.id } }), onSuccess: () => { setWho([]); setTitle(''); void refresh() } })
-  const act = useMutation({ mutationFn: ({ id, step }: { id: string; step: 'respond' | 'resolve' }) => api<Escalation>(`/escalations/${id}/${step}`, { method: 'POST', body: step === 'resolve' ? { resolution: 'Resolved' } : {} }), onSuccess: refresh })
+  const act = useMutation({ mutationFn: ({ id, step, resolution }: { id: string; step: 'respond' | 'resolve'; resolution?: string }) => api<Escalation>(`/escalations/${id}/${step}`, { method: 'POST', body: step === 'resolve' ? { resolution } : {} }), onSuccess: refresh })
   const errors = open.error instanceof ApiError ? open.error.fieldErrors : {}
   const o = stats.data?.overall
   return (
@@ -61,7 +78,7 @@ function EscalationsSection() {
                 <Table.Td>{hours(e.responseHours)} {e.isResponseLate ? <Badge color="red" variant="light" tt="none">late</Badge> : null}<Text fz="xs" c="dimmed">target {e.responseTargetHours} h</Text></Table.Td>
                 <Table.Td>{hours(e.resolutionHours)} {e.isResolutionLate ? <Badge color="red" variant="light" tt="none">late</Badge> : null}<Text fz="xs" c="dimmed">target {e.resolutionTargetHours} h</Text></Table.Td>
                 <Table.Td>
-                  {!e.firstResponseAt ? <Button size="xs" variant="light" onClick={() => act.mutate({ id: e.id, step: 'respond' })}>Mark responded</Button> : !e.resolvedAt ? <Button size="xs" variant="light" onClick={() => act.mutate({ id: e.id, step: 'resolve' })}>Mark resolved</Button> : null}
+                  {!e.firstResponseAt ? <Button size="xs" variant="light" onClick={() => act.mutate({ id: e.id, step: 'respond' })}>Mark responded</Button> : !e.resolvedAt ? <ResolveButton onResolve={(resolution) => act.mutate({ id: e.id, step: 'resolve', resolution })} /> : null}
                 </Table.Td>
               </Table.Tr>
             ))}</Table.Tbody>
