@@ -34,6 +34,8 @@ describe('calendar feed', () => {
     const plan = await post(app, org.rep, '/api/v1/plans', { stakeholderId: s.id, title: 'Help Leap Lady grow' })
     const due = addDays(todayIn('UTC'), 10)
     await post(app, org.rep, `/api/v1/plans/${plan.id}/activities`, { kind: 'introduction', title: 'Introduce to the CFO club', dueOn: due })
+    const today = todayIn('UTC')
+    await post(app, org.manager, '/api/v1/reviews', { reportId: org.rep.id, heldOn: today, notes: 'Monthly 1:1', commitments: [{ ownerId: org.rep.id, text: 'Book the QBR', dueOn: addDays(today, 5) }] })
     const notMine = await post(app, org.manager, '/api/v1/stakeholders', { name: 'Not Mine', hasConsent: true })
     await post(app, org.manager, `/api/v1/stakeholders/${notMine.id}/moments`, { kind: 'birthday', onDate: '1990-01-01', recurrence: 'yearly' })
 
@@ -61,6 +63,8 @@ describe('calendar feed', () => {
     assert.ok(activity)
     assert.equal(activity.start, due)
     assert.ok(!events.some((e) => e.summary.includes('Not Mine')), 'only stakeholders I have a relationship with')
+    assert.equal(events.find((e) => e.summary.startsWith('Relationship review: Test rep with Test manager'))?.start, today)
+    assert.equal(events.find((e) => e.summary === 'Commitment: Book the QBR')?.start, addDays(today, 5))
 
     const download = await call(app, org.rep, { method: 'GET', url: '/api/v1/me/calendar.ics' })
     assert.equal(download.statusCode, 200)

@@ -61,7 +61,8 @@ export async function resolveFeedToken(db: Db, token: string) {
 /**
  * One user's calendar (RFC 5545, written by ical-generator): the moments of the stakeholders they
  * have a relationship with, as all-day events (one per occurrence, so 29 February shows on
- * 28 February in non-leap years exactly as reminders do), and their open plan activities.
+ * 28 February in non-leap years exactly as reminders do), their open plan activities, the
+ * relationship reviews they held or had and the review commitments they own.
  */
 export async function buildCalendar(db: Db, orgId: string, userId: string, publicUrl: string, now = new Date()): Promise<string> {
   const today = todayIn('UTC', now)
@@ -72,6 +73,15 @@ export async function buildCalendar(db: Db, orgId: string, userId: string, publi
     .select(['pa.id', 'pa.title', 'pa.kind', 'pa.due_on', 'pa.notes', 'p.title as plan_title', 'p.account_id', 'p.stakeholder_id'])
     .where('pa.org_id', '=', orgId).where('pa.owner_id', '=', userId).where('pa.status', '=', 'planned').where('pa.due_on', 'is not', null).where('p.archived_at', 'is', null)
     .execute()
+  // Relationship reviews (1:1s) this user held or had, and the open commitments they own.
+  const reviews = await db.selectFrom('reviews as r')
+    .innerJoin('users as m', (j) => j.onRef('m.org_id', '=', 'r.org_id').onRef('m.id', '=', 'r.manager_id'))
+    .innerJoin('users as u', (j) => j.onRef('u.org_id', '=', 'r.org_id').onRef('u.id', '=', 'r.report_id'))
+    .select(['r.id', 'r.held_on', 'm.name as manager_name', 'u.name as report_name'])
+    .where('r.org_id', '=', orgId).where((eb) => eb.or([eb('r.manager_id', '=', userId), eb('r.report_id', '=', userId)]))
+    .where('r.held_on', '>=', addDays(today, -PAST_DAYS)).execute()
+  const commitments = await db.selectFrom('review_commitments').select(['id', 'text', 'due_on'])
+    .where('org_id', '=', orgId).where('owner_id', '=', userId).where('done_at', 'is', null).where('due_on', 'is not', null).execute()
 
   const cal = ical({ name: 'Tend: moments and plans', prodId: { company: 'Tend', product: 'Tend', language: 'EN' }, ttl: 3600 })
   const day = (d: string) => new Date(`${d}T00:00:00Z`) // all-day events use the UTC calendar day
@@ -92,6 +102,24 @@ export async function buildCalendar(db: Db, orgId: string, userId: string, publi
       summary: `Give: ${a.title}`,
       description: `${a.kind} · plan "${a.plan_title}"${a.notes ? `\n\n${a.notes}` : ''}`,
       url: a.stakeholder_id ? `${publicUrl}/stakeholders/${a.stakeholder_id}` : `${publicUrl}/accounts/${a.account_id}`,
+      stamp: now,
+    })
+  }
+  for (const r of reviews) {
+    cal.createEvent({
+      id: `review-${r.id}@tend`,
+      start: day(r.held_on), end: day(addDays(r.held_on, 1)), allDay: true,
+      summary: `Relationship review: ${r.report_name} with ${r.manager_name}`,
+      url: `${publicUrl}/reviews`,
+      stamp: now,
+    })
+  }
+  for (const c of commitments) {
+    cal.createEvent({
+      id: `commitment-${c.id}@tend`,
+      start: day(c.due_on!), end: day(addDays(c.due_on!, 1)), allDay: true,
+      summary: `Commitment: ${c.text}`,
+      url: `${publicUrl}/reviews`,
       stamp: now,
     })
   }
