@@ -37,8 +37,15 @@ describe('moments, plans and calendar in the web app', { timeout: 300_000 }, () 
     await page.getByRole('menuitem').first().click()
     await moments.getByText('Acted upon', { exact: true }).first().waitFor()
     const title = label.replace(/^Mark /, '').replace(/ as acted upon$/, '')
-    const logged = await web.server.db.selectFrom('experiences').select(['kind', 'direction', 'title']).where('org_id', '=', web.server.demo.orgId).where('kind', '=', 'personal_moment').execute()
-    assert.ok(logged.some((e) => e.direction === 'we_gave' && e.title?.includes(title)), JSON.stringify(logged))
+    // "Acted upon" may already show for another birthday of the demo: wait for this one's experience.
+    const isLogged = async () => (await web.server.db.selectFrom('experiences').select(['direction', 'title']).where('org_id', '=', web.server.demo.orgId).where('kind', '=', 'personal_moment').execute())
+      .some((e) => e.direction === 'we_gave' && e.title?.includes(title))
+    let found = await isLogged()
+    for (let i = 0; i < 50 && !found; i++) {
+      await page.waitForTimeout(100)
+      found = await isLogged()
+    }
+    assert.ok(found, `an experience for ${title} was logged`)
     await page.context().close()
   })
 
