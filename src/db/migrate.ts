@@ -8,6 +8,7 @@ import * as m0005 from './migrations/0005_plans_moments.ts'
 import * as m0006 from './migrations/0006_surveys.ts'
 import * as m0007 from './migrations/0007_kpis.ts'
 import * as m0008 from './migrations/0008_digest.ts'
+import * as m0012 from './migrations/0012_survey_source_time_zones.ts'
 
 // Explicit list rather than a folder scan: the same files run from tsx, tests and any bundler.
 const MIGRATIONS: Record<string, Migration> = {
@@ -19,13 +20,15 @@ const MIGRATIONS: Record<string, Migration> = {
   '0006_surveys': m0006,
   '0007_kpis': m0007,
   '0008_digest': m0008,
+  '0012_survey_source_time_zones': m0012,
 }
 
+// Unordered: migrations written on parallel branches land in any order; each still runs once.
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS }
 
 /** Run every pending migration; throws with the failing migration's name. */
 export async function migrateToLatest(db: Db): Promise<string[]> {
-  const migrator = new Migrator({ db, provider })
+  const migrator = new Migrator({ db, provider, allowUnorderedMigrations: true })
   const { error, results } = await migrator.migrateToLatest()
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown'

@@ -24,6 +24,7 @@ export type UsersTable = {
   manager_id: string | null
   password_hash: string | null
   digest_opt_out: ColumnType<boolean, boolean | undefined, boolean>
+  time_zone: ColumnType<string, string | undefined, string>
   created_at: CreatedAt
   updated_at: Timestamp
   archived_at: Date | null

@@ -121,6 +121,14 @@ describe('demo organisation', () => {
     for (const kind of ['meeting', 'call', 'meal', 'event', 'introduction', 'insight', 'help', 'personal_moment', 'referral', 'service_failure']) assert.ok(find(kind), `has ${kind} experiences`)
     assert.equal(Number(find('email', 'email')!.rated), 0, 'captured email is never rated')
     assert.ok(Number(find('service_failure')!.negative) >= 5)
+    // Customers' NPS and CSAT answers are heard by the trust engine, each once, the detractors' negative.
+    const answers = await db.selectFrom('survey_responses as r').innerJoin('experiences as e', (j) => j.onRef('e.org_id', '=', 'r.org_id').onRef('e.id', '=', 'r.experience_id'))
+      .select(['r.kind', 'r.score', 'e.kind as experienceKind', 'e.source', 'e.valence', 'e.external_id']).where('r.org_id', '=', org.id).execute()
+    const customerAnswers = await db.selectFrom('survey_responses').select(sql<number>`count(*)`.as('n')).where('org_id', '=', org.id).where('kind', 'in', ['nps', 'csat']).executeTakeFirstOrThrow()
+    assert.ok(answers.length >= 40 && answers.length === Number(customerAnswers.n), `${answers.length} of ${customerAnswers.n} answers are experiences`)
+    assert.ok(answers.every((a) => a.experienceKind === 'survey_answer' && a.source === 'survey' && a.kind !== 'esat'))
+    assert.ok(answers.filter((a) => a.kind === 'nps' && a.score! <= 6).every((a) => a.valence! < 0))
+    assert.equal(Number(find('survey_answer', 'survey')!.n), answers.length)
     assert.ok(byKind.reduce((sum, k) => sum + Number(k.negative), 0) >= 50)
 
     const orphans = await db.selectFrom('experiences as e').select(sql<number>`count(*)`.as('n')).where('e.org_id', '=', org.id)
@@ -147,13 +155,19 @@ describe('demo organisation', () => {
     const demo = await createDemoOrganisation(db, { slug: 'demo-two', seed: 3, now: NOW })
     assert.equal(demo.email, 'demo-two@tend.example')
     const plan = planDemo(3, 'demo-two')
+    // Planned experiences, plus one per customer survey answer (heard by the trust engine).
+    const answers = await sql<{ n: number; participants: number }>`select count(*)::int as n,
+        coalesce(sum((select count(*) from experience_stakeholders es where es.experience_id = e.id) + (select count(*) from experience_users eu where eu.experience_id = e.id)), 0)::int as participants
+      from experiences e where e.org_id = ${demo.orgId} and e.source = 'survey'`.execute(db)
+    const survey = answers.rows[0]!
+    assert.ok(survey.n > 0 && survey.participants > survey.n)
     const expected = {
       users: plan.people.users.length,
       accounts: plan.people.accounts.length,
       stakeholders: plan.people.stakeholders.length,
       relationships: plan.people.relationships.length,
-      experiences: plan.experiences.length,
-      participants: plan.experiences.reduce((sum, e) => sum + e.stakeholderIds.length + e.userIds.length, 0),
+      experiences: plan.experiences.length + survey.n,
+      participants: plan.experiences.reduce((sum, e) => sum + e.stakeholderIds.length + e.userIds.length, 0) + survey.participants,
     }
     assert.deepEqual(demo.counts, expected)
     assert.deepEqual(await countRows(db, demo.orgId), expected)

@@ -177,15 +177,15 @@ async function seedDemoOrganisation(trx: Db, input: { slug: string; now: Date; s
   await insertColumns(trx, 'experience_users', [['org_id', 'uuid'], ['experience_id', 'uuid'], ['user_id', 'uuid']], userLinks)
 
   await seedEngagement(trx, orgId, people, now)
-  await seedVoice(trx, orgId, people, now)
+  const voice = await seedVoice(trx, orgId, people, now)
 
   const counts: DemoCounts = {
     users: people.users.length,
     accounts: people.accounts.length,
     stakeholders: people.stakeholders.length,
     relationships: people.relationships.length,
-    experiences: experiences.length,
-    participants: stakeholderLinks.length + userLinks.length,
+    experiences: experiences.length + voice.experiences,
+    participants: stakeholderLinks.length + userLinks.length + voice.participants,
   }
   await recordAudit(trx, { orgId, userId: people.head.id, via: 'system' }, 'organisation.created', 'organisation', orgId, null, { name, slug, demo: { seed, now: now.toISOString(), counts } })
   return { orgId, name, slug, email: demoAdminEmail(slug), password: DEMO_PASSWORD, counts }

@@ -172,6 +172,7 @@ export const EXPERIENCE_TITLES: Readonly<Record<ExperienceKind, readonly string[
   service_failure: ['Missed the deadline on the {topic} deliverable', 'Report on {topic} delivered with errors', 'Our team missed the month-end handover'],
   escalation: ['{first} escalated the {topic} delays to our leadership', 'Escalation: {first} unhappy with the {topic} team'],
   complaint: ['Complaint about invoicing errors', 'Complaint: slow responses from our team on {topic}'],
+  survey_answer: ['{first} answered our survey'],
   other: ['Note about {topic}'],
 }
 

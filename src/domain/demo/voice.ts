@@ -1,11 +1,12 @@
 import type { Db } from '../../db/connect.ts'
+import { answerValence } from '../surveys/stats.ts'
 import type { PeoplePlan } from './people.ts'
 
 // Voice of the customer for the demo: two NPS rounds, a CSAT survey, a staff ESAT pulse, and the
 // escalations and referrals the demo's history already tells of. Deterministic (picked by sorted
 // name, fixed score patterns, dated relative to `now`, no random draws), written directly as a
-// bulk loader. Survey answers are not turned into experiences here: the demo's two years of
-// experiences already carry the relationships' story.
+// bulk loader. Customers' NPS and CSAT answers become survey experiences, as answers through the
+// public page do, so the trust engine hears them.
 
 const DAY = 86_400_000
 const HOUR = 3_600_000
@@ -23,13 +24,31 @@ const COMMENTS: Record<number, string> = {
   2: 'Support took a week to reply.',
 }
 
-export type VoiceCounts = { surveys: number; responses: number; followUps: number; escalations: number; referrals: number }
+export type VoiceCounts = { surveys: number; responses: number; followUps: number; escalations: number; referrals: number; experiences: number; participants: number }
 
 export async function seedVoice(trx: Db, orgId: string, people: PeoplePlan, now: Date): Promise<VoiceCounts> {
   const at = (daysAgo: number) => new Date(now.getTime() - daysAgo * DAY)
   const ownerOf = new Map(people.accounts.map((a) => [a.id, a.ownerId]))
   const customers = [...people.stakeholders].filter((s) => s.emails[0]).sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id))
-  const counts: VoiceCounts = { surveys: 0, responses: 0, followUps: 0, escalations: 0, referrals: 0 }
+  const counts: VoiceCounts = { surveys: 0, responses: 0, followUps: 0, escalations: 0, referrals: 0, experiences: 0, participants: 0 }
+  const usersOf = new Map<string, string[]>()
+  for (const r of people.relationships) usersOf.set(r.stakeholderId, [...(usersOf.get(r.stakeholderId) ?? []), r.userId])
+
+  /** An answer as the trust engine hears it: like submitAnswer, to everyone who knows the stakeholder and the owner. */
+  async function answerExperience(input: { name: string; kind: 'nps' | 'csat' }, responseId: string, stakeholderId: string, accountId: string, ownerId: string | null, score: number, at: Date) {
+    const userIds = [...new Set([...(usersOf.get(stakeholderId) ?? []), ...(ownerId ? [ownerId] : [])])]
+    if (userIds.length === 0) return
+    const { id } = await trx.insertInto('experiences').values({
+      org_id: orgId, occurred_at: at, kind: 'survey_answer', valence: answerValence(input.kind, score), direction: 'they_gave', initiator: 'us', depth: 'meaningful',
+      title: `${input.kind.toUpperCase()} answer: ${score} (${input.name})`, notes: COMMENTS[score] ?? null, source: 'survey', external_id: responseId,
+      account_id: accountId, created_at: at, updated_at: at,
+    }).returning('id').executeTakeFirstOrThrow()
+    await trx.insertInto('experience_stakeholders').values({ org_id: orgId, experience_id: id, stakeholder_id: stakeholderId }).execute()
+    await trx.insertInto('experience_users').values(userIds.map((u) => ({ org_id: orgId, experience_id: id, user_id: u }))).execute()
+    counts.experiences++
+    counts.participants += 1 + userIds.length
+    await trx.updateTable('survey_responses').set({ experience_id: id }).where('org_id', '=', orgId).where('id', '=', responseId).execute()
+  }
 
   async function survey(input: { name: string; kind: 'nps' | 'csat' | 'esat'; question: string; sentDaysAgo: number; scores: number[]; staff?: boolean }) {
     const { id } = await trx.insertInto('surveys').values({
@@ -57,6 +76,7 @@ export async function seedVoice(trx: Db, orgId: string, people: PeoplePlan, now:
         comment: COMMENTS[score] ?? null, submitted_at: input.staff ? day : answeredAt,
       }).returning('id').executeTakeFirstOrThrow()
       counts.responses++
+      if (who.customer && input.kind !== 'esat') await answerExperience({ name: input.name, kind: input.kind }, responseId, who.customer.id, who.customer.accountId, ownerId, score, answeredAt)
       const isDetractor = input.kind === 'nps' ? score <= 6 : input.kind === 'csat' && score <= 2
       if (isDetractor && ownerId) {
         // Older follow-ups were closed; the recent round's are still open (one overdue).

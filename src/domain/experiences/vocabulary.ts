@@ -2,7 +2,7 @@
 
 export const EXPERIENCE_KINDS = [
   'meeting', 'call', 'email', 'message', 'meal', 'visit', 'event', 'introduction', 'insight', 'help', 'gift',
-  'invitation', 'personal_moment', 'referral', 'service_failure', 'escalation', 'complaint', 'other',
+  'invitation', 'personal_moment', 'referral', 'service_failure', 'escalation', 'complaint', 'survey_answer', 'other',
 ] as const
 export type ExperienceKind = (typeof EXPERIENCE_KINDS)[number]
 
@@ -17,7 +17,7 @@ export type Initiator = (typeof INITIATORS)[number]
 export const DEPTHS = ['routine', 'meaningful', 'personal'] as const
 export type Depth = (typeof DEPTHS)[number]
 
-export const SOURCES = ['manual', 'email', 'calendar', 'import'] as const
+export const SOURCES = ['manual', 'email', 'calendar', 'import', 'survey'] as const
 export type Source = (typeof SOURCES)[number]
 
 /** Valence: -2 clearly negative … +2 clearly positive; null when nobody rated it (captured metadata). */

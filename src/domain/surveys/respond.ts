@@ -113,7 +113,7 @@ export async function submitAnswer(db: Db, token: string, body: AnswerBody, now 
       const userIds = [...new Set([...(await q.findRelationshipUsers(trx, orgId, stakeholderId)), ...(ownerId ? [ownerId] : []), ...(link.created_by ? [link.created_by] : [])])]
       if (userIds.length > 0) {
         const experience = await createExperience(trx, system, {
-          occurredAt: now.toISOString(), kind: 'other', valence: answerValence(kind, score), direction: 'they_gave', initiator: 'us', depth: 'meaningful',
+          occurredAt: now.toISOString(), kind: 'survey_answer', source: 'survey', externalId: responseId, valence: answerValence(kind, score), direction: 'they_gave', initiator: 'us', depth: 'meaningful',
           title: `${kind.toUpperCase()} answer: ${score} (${link.name})`.slice(0, 300), notes: comment, stakeholderIds: [stakeholderId], userIds, accountId: link.account_id,
         })
         await q.setResponseExperience(trx, orgId, responseId, experience.id)

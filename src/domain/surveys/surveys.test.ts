@@ -39,7 +39,7 @@ describe('surveys API', () => {
 
     // Each NPS answer is an experience for the trust engine; the detractor's is negative.
     const exps = (await call(app, org.rep, { method: 'GET', url: `/api/v1/experiences?stakeholderId=${cy.stakeholderId}` })).json().items
-    assert.deepEqual(exps.map((e: { valence: number; direction: string }) => [e.valence, e.direction]), [[-1, 'they_gave']])
+    assert.deepEqual(exps.map((e: { valence: number; direction: string; kind: string; source: string }) => [e.valence, e.direction, e.kind, e.source]), [[-1, 'they_gave', 'survey_answer', 'survey']])
     const annExp = (await call(app, org.rep, { method: 'GET', url: `/api/v1/experiences?stakeholderId=${ann.stakeholderId}` })).json().items
     assert.deepEqual(annExp.map((e: { valence: number }) => e.valence), [2])
 

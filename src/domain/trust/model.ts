@@ -90,7 +90,7 @@ export const KIND_WEIGHTS: Readonly<Record<ExperienceKind, number>> = {
   email: 0.5, message: 0.5, call: 0.8, meeting: 1, other: 0.8,
   meal: 1.2, visit: 1.2, event: 1.1, gift: 1.1,
   insight: 1.4, invitation: 1.4, personal_moment: 1.5, introduction: 1.6, help: 1.6, referral: 1.6,
-  service_failure: 1, complaint: 1, escalation: 1,
+  service_failure: 1, complaint: 1, escalation: 1, survey_answer: 1,
 }
 /** T5: giving counts, asking draws down; T6: the stakeholder giving to us is a sign of trust. */
 export const DIRECTION_WEIGHTS: Readonly<Record<Direction, number>> = {

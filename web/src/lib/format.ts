@@ -4,8 +4,10 @@ export const KIND_LABELS: Record<string, string> = {
   meeting: 'Meeting', call: 'Call', email: 'Email', message: 'Message', meal: 'Meal', visit: 'Visit', event: 'Event',
   introduction: 'Introduction', insight: 'Insight shared', help: 'Help given', gift: 'Gift', invitation: 'Invitation',
   personal_moment: 'Personal moment', referral: 'Referral', service_failure: 'Service failure', escalation: 'Escalation',
-  complaint: 'Complaint', other: 'Other',
+  complaint: 'Complaint', survey_answer: 'Survey answer', other: 'Other',
 }
+/** Kinds a person logs by hand: survey answers arrive from the survey pages only. */
+export const LOGGABLE_KIND_LABELS: Record<string, string> = Object.fromEntries(Object.entries(KIND_LABELS).filter(([k]) => k !== 'survey_answer'))
 
 export const DIRECTION_LABELS: Record<string, string> = { we_gave: 'We gave', we_asked: 'We asked', mutual: 'Mutual', they_gave: 'They gave' }
 export const INITIATOR_LABELS: Record<string, string> = { us: 'We reached out', them: 'They reached out' }

@@ -3,7 +3,7 @@ import { notifications } from '@mantine/notifications'
 import { useState, type FormEvent, type KeyboardEvent } from 'react'
 import { ChoiceField } from '../../components/choice-field.tsx'
 import { ApiError } from '../../lib/api-client.ts'
-import { DEPTH_LABELS, DIRECTION_LABELS, INITIATOR_LABELS, KIND_LABELS, options, toLocalInput, VALENCE_LABELS } from '../../lib/format.ts'
+import { DEPTH_LABELS, DIRECTION_LABELS, INITIATOR_LABELS, KIND_LABELS, LOGGABLE_KIND_LABELS, options, toLocalInput, VALENCE_LABELS } from '../../lib/format.ts'
 import type { Depth, Direction, ExperienceKind, Initiator } from '../../lib/types.ts'
 import { useLogExperience } from './api.ts'
 import type { StakeholderChoice } from './quick-log-context.tsx'
@@ -60,7 +60,7 @@ export function QuickLogForm({ preset, onDone }: { preset: StakeholderChoice[]; 
         {log.error && Object.keys(fieldErrors).length === 0 ? <Alert color="red" variant="light" role="alert">{log.error.message}</Alert> : null}
         <StakeholderPicker value={stakeholders} onChange={setStakeholders} error={localError ?? fieldErrors.stakeholderIds} autoFocus={preset.length === 0} />
         <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="md">
-          <Select label="What" data={options(KIND_LABELS)} value={kind} onChange={(v) => v && setKind(v as ExperienceKind)} searchable allowDeselect={false} error={fieldErrors.kind} comboboxProps={{ withinPortal: true }} />
+          <Select label="What" data={options(LOGGABLE_KIND_LABELS)} value={kind} onChange={(v) => v && setKind(v as ExperienceKind)} searchable allowDeselect={false} error={fieldErrors.kind} comboboxProps={{ withinPortal: true }} />
           <TextInput label="When" type="datetime-local" value={when} onChange={(e) => setWhen(e.currentTarget.value)} error={fieldErrors.occurredAt} />
         </SimpleGrid>
         <ChoiceField label="How did it go?" value={valence} onChange={setValence} data={VALENCE_OPTIONS} error={fieldErrors.valence}

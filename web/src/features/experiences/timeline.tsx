@@ -1,6 +1,6 @@
 import { Badge, Box, Button, Group, Stack, Text, ThemeIcon } from '@mantine/core'
 import {
-  IconAlertTriangle, IconBulb, IconCalendarEvent, IconGift, IconHeartHandshake, IconMail, IconMessage, IconPhone, IconShare, IconToolsKitchen2, IconUsers, IconMapPin, IconStar, IconMoodSad, IconCircle,
+  IconAlertTriangle, IconBulb, IconCalendarEvent, IconGift, IconHeartHandshake, IconMail, IconMessage, IconPhone, IconShare, IconToolsKitchen2, IconUsers, IconMapPin, IconStar, IconMoodSad, IconCircle, IconMessageStar,
 } from '@tabler/icons-react'
 import type { ReactNode } from 'react'
 import { Link } from 'react-router'
@@ -12,7 +12,7 @@ const KIND_ICONS: Record<string, ReactNode> = {
   meal: <IconToolsKitchen2 size={16} />, visit: <IconMapPin size={16} />, event: <IconCalendarEvent size={16} />, introduction: <IconShare size={16} />,
   insight: <IconBulb size={16} />, help: <IconHeartHandshake size={16} />, gift: <IconGift size={16} />, invitation: <IconCalendarEvent size={16} />,
   personal_moment: <IconStar size={16} />, referral: <IconShare size={16} />, service_failure: <IconAlertTriangle size={16} />,
-  escalation: <IconAlertTriangle size={16} />, complaint: <IconMoodSad size={16} />, other: <IconCircle size={16} />,
+  escalation: <IconAlertTriangle size={16} />, complaint: <IconMoodSad size={16} />, survey_answer: <IconMessageStar size={16} />, other: <IconCircle size={16} />,
 }
 
 function valenceColor(v: number | null) {
