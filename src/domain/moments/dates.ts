@@ -77,6 +77,17 @@ export function isValidTimeZone(timeZone: string): boolean {
   }
 }
 
+/** Reminders go out from this local hour on their day, not at midnight. */
+export const REMINDER_HOUR = 8
+
+/**
+ * The last day whose REMINDER_HOUR has passed in a time zone: before 08:00 local time that is
+ * yesterday, from 08:00 today. A reminder is due once its day is on or before this one.
+ */
+export function reminderDayIn(timeZone: string, now: Date = new Date()): string {
+  return todayIn(timeZone, new Date(now.getTime() - REMINDER_HOUR * 3_600_000))
+}
+
 /** The calendar date it is now in a time zone (IANA name), e.g. still yesterday in Honolulu. */
 export function todayIn(timeZone: string, now: Date = new Date()): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now)

@@ -10,6 +10,7 @@ import { runDueJobs } from '../jobs/worker.ts'
 import { addDays, todayIn } from './dates.ts'
 import { REMINDER_KIND } from './personal-data.ts'
 import { scanMomentReminders } from './reminders.ts'
+import { listUpcoming } from './service.ts'
 
 const env = useTestEnv()
 let smtp: TestSmtp
@@ -99,5 +100,42 @@ describe('moment reminders by e-mail', () => {
     await runDueJobs(db, { handlers: JOB_HANDLERS, mailer, publicUrl: 'http://tend.test' })
     assert.equal(smtp.messages.length, before)
     mailer.close()
+  })
+
+  test('reminders go out from 08:00 on their day in each user\'s own time zone', async () => {
+    const { app, db } = env
+    const org = await makeOrg(db)
+    const bad = await call(app, org.rep, { method: 'PATCH', url: '/api/v1/me', payload: { timeZone: 'Mars/Olympus' } })
+    assert.equal(bad.statusCode, 400)
+    assert.equal(bad.json().errors[0].pointer, '#/timeZone')
+    const me = await call(app, org.rep, { method: 'PATCH', url: '/api/v1/me', payload: { timeZone: 'Pacific/Auckland' } })
+    assert.equal(me.statusCode, 200, me.body)
+    assert.equal(me.json().timeZone, 'Pacific/Auckland')
+    assert.equal((await call(app, org.rep, { method: 'GET', url: '/api/v1/me' })).json().timeZone, 'Pacific/Auckland')
+    assert.equal((await call(app, org.manager, { method: 'GET', url: '/api/v1/me' })).json().timeZone, 'UTC', 'one user\'s choice changes nobody else')
+
+    const s = await post(app, org.rep, '/api/v1/stakeholders', { name: 'Tane Parata', hasConsent: true })
+    await post(app, org.rep, '/api/v1/relationships', { stakeholderId: s.id })
+    await post(app, org.manager, '/api/v1/relationships', { stakeholderId: s.id })
+    const moment = await post(app, org.rep, `/api/v1/stakeholders/${s.id}/moments`, { kind: 'company_anniversary', onDate: '2031-03-10', recurrence: 'once', leadDays: 0 })
+    const keys = async () => (await jobsOf(org.id)).map((j) => j.dedupe_key)
+    const key = (userId: string) => `moment:${moment.id}:2031-03-10:${userId}`
+
+    await scanMomentReminders(db, new Date('2031-03-09T18:59:00Z')) // 07:59 on the 10th in Auckland
+    assert.deepEqual(await keys(), [])
+    await scanMomentReminders(db, new Date('2031-03-09T19:30:00Z')) // 08:30 on the 10th in Auckland, still the 9th in UTC
+    assert.deepEqual(await keys(), [key(org.rep.id)])
+    await scanMomentReminders(db, new Date('2031-03-10T07:59:00Z'))
+    assert.deepEqual(await keys(), [key(org.rep.id)], 'not before 08:00 in UTC')
+    await scanMomentReminders(db, new Date('2031-03-10T08:00:00Z'))
+    assert.deepEqual((await keys()).sort(), [key(org.rep.id), key(org.manager.id)].sort())
+    await scanMomentReminders(db, new Date('2031-03-11T09:00:00Z'))
+    assert.equal((await keys()).length, 2, 'never twice, and nothing once the day has passed')
+
+    // Upcoming moments default to the user's own day: at 12:00 UTC on the 10th it is already the 11th in Auckland.
+    const noon = new Date('2031-03-10T12:00:00Z')
+    const daysUntil = async (user: TestUser) => (await listUpcoming(db, user.actor, { days: 3 }, noon)).filter((o) => o.momentId === moment.id).map((o) => o.daysUntil)
+    assert.deepEqual(await daysUntil(org.manager), [0], 'today in UTC')
+    assert.deepEqual(await daysUntil(org.rep), [], 'yesterday in Auckland')
   })
 })

@@ -1,7 +1,7 @@
 import type { Db } from '../../db/connect.ts'
 import { enqueue } from '../jobs/queue.ts'
 import { PermanentJobError, type JobContext, type ScheduledTask } from '../jobs/worker.ts'
-import { addDays, daysBetween, occurrencesBetween, todayIn, yearsAt, type Recurrence } from './dates.ts'
+import { addDays, daysBetween, isValidTimeZone, occurrencesBetween, reminderDayIn, todayIn, yearsAt, type Recurrence } from './dates.ts'
 import { momentLabel, suggestGestures } from './gestures.ts'
 import { REMINDER_KIND } from './personal-data.ts'
 import * as q from './queries.ts'
@@ -14,22 +14,28 @@ export type ReminderPayload = { momentId: string; stakeholderId: string; occursO
 /** The longest lead time a moment may have: the scan looks this far ahead. */
 const MAX_LEAD_DAYS = 60
 
+/** A user's own time zone, or UTC if the stored one is no longer known to this Node.js. */
+const zoneOf = (u: { time_zone: string }) => (isValidTimeZone(u.time_zone) ? u.time_zone : 'UTC')
+
 /**
  * Enqueue every reminder now due: for each occurrence whose reminder day (occurrence − lead days)
- * has come, one job per user with a live relationship to the (live, consenting) stakeholder.
- * Idempotent: the dedupe key `moment:<id>:<occursOn>:<userId>` makes each reminder exist once.
+ * has come in the user's own time zone (from 08:00 local time), one job per user with a live
+ * relationship to the (live, consenting) stakeholder. Idempotent: the dedupe key
+ * `moment:<id>:<occursOn>:<userId>` makes each reminder exist once.
  */
 export async function scanMomentReminders(db: Db, now: Date): Promise<number> {
-  const today = todayIn('UTC', now)
+  // The earliest reminder day anywhere on Earth (UTC+14) bounds the scan; each user's own day decides.
+  const latestDay = reminderDayIn('Pacific/Kiritimati', now)
   const rows = (await q.listLiveMoments(db, undefined, undefined)).filter((r) => r.has_consent || !isPersonal(r.kind, r.close_person_id))
   let created = 0
   for (const r of rows) {
-    const due = occurrencesBetween({ onDate: r.on_date, recurrence: r.recurrence as Recurrence }, today, addDays(today, MAX_LEAD_DAYS))
-      .filter((occursOn) => addDays(occursOn, -r.lead_days) <= today)
-    if (due.length === 0) continue
+    const dated = { onDate: r.on_date, recurrence: r.recurrence as Recurrence }
+    const maybeDue = occurrencesBetween(dated, addDays(latestDay, -2), addDays(latestDay, MAX_LEAD_DAYS)).filter((occursOn) => addDays(occursOn, -r.lead_days) <= latestDay)
+    if (maybeDue.length === 0) continue
     const users = await q.listRelationshipUsers(db, r.org_id, r.stakeholder_id)
-    for (const occursOn of due) {
-      for (const u of users) {
+    for (const u of users) {
+      const day = reminderDayIn(zoneOf(u), now)
+      for (const occursOn of maybeDue.filter((o) => o >= day && addDays(o, -r.lead_days) <= day)) {
         const payload: ReminderPayload = { momentId: r.id, stakeholderId: r.stakeholder_id, occursOn, userId: u.id }
         const { isNew } = await enqueue(db, { orgId: r.org_id, kind: REMINDER_KIND, dedupeKey: `moment:${r.id}:${occursOn}:${u.id}`, payload })
         if (isNew) created++
@@ -63,7 +69,7 @@ export async function sendMomentReminder({ db, mailer, job, now, publicUrl }: Jo
   const dated = { onDate: moment.on_date, recurrence: moment.recurrence as Recurrence }
   const label = momentLabel({ kind: moment.kind as MomentKind, title: moment.title, recurrence: moment.recurrence }, s.name, person, yearsAt(dated, p.occursOn))
   const message = composeReminder({
-    userName: user.name, userEmail: user.email, label, occursOn: p.occursOn, daysUntil: Math.max(0, daysBetween(todayIn('UTC', now), p.occursOn)),
+    userName: user.name, userEmail: user.email, label, occursOn: p.occursOn, daysUntil: Math.max(0, daysBetween(todayIn(zoneOf(user), now), p.occursOn)),
     stakeholderName: s.name, accountName: account?.name ?? null, stakeholderUrl: `${publicUrl}/stakeholders/${s.id}`,
     wants: { goals: s.goals, pains: s.pains, interests: s.interests },
     family: s.has_consent ? people.map((c) => ({ name: c.name, relation: c.relation, notes: c.notes })) : [],

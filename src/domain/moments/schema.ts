@@ -98,7 +98,7 @@ export type Occurrence = Static<typeof OccurrenceSchema>
 
 export const UpcomingQuerySchema = Type.Object({
   days: Type.Optional(Type.Integer({ minimum: 1, maximum: 366, default: 30 })),
-  tz: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'IANA time zone that decides what "today" is (default UTC)' })),
+  tz: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'IANA time zone that decides what "today" is (default: my own time zone)' })),
   scope: Type.Optional(StringEnum(['me', 'team', 'all'] as const, { description: 'me: stakeholders I have a relationship with; team: my reporting subtree; all: admin only' })),
 }, { additionalProperties: false })
 export type UpcomingQuery = Static<typeof UpcomingQuerySchema>

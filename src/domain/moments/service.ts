@@ -3,7 +3,7 @@ import { AppError, forbidden, invalidReference, notFound, unprocessable } from '
 import { recordAudit } from '../audit/queries.ts'
 import type { Actor } from '../auth/roles.ts'
 import { createExperience } from '../experiences/service.ts'
-import { listSubtreeIds } from '../users/queries.ts'
+import { getUserTimeZone, listSubtreeIds } from '../users/queries.ts'
 import { addDays, daysBetween, isValidTimeZone, nextOccurrence, occurrencesBetween, todayIn, yearsAt, type Recurrence } from './dates.ts'
 import { momentLabel, suggestGestures } from './gestures.ts'
 import * as q from './queries.ts'
@@ -183,7 +183,7 @@ async function scopeUserIds(db: Db, actor: Actor, scope: UpcomingQuery['scope'])
 
 /** Upcoming occurrences within `days` of today (in `tz`), soonest first, with labels and gesture ideas. */
 export async function listUpcoming(db: Db, actor: Actor, query: UpcomingQuery, now = new Date()): Promise<Occurrence[]> {
-  const tz = query.tz ?? 'UTC'
+  const tz = query.tz ?? (await getUserTimeZone(db, actor.orgId, actor.userId))
   if (!isValidTimeZone(tz)) throw new AppError('invalid_request', 'Unknown time zone', [{ parameter: 'tz', detail: 'is not an IANA time zone (e.g. Europe/Paris)' }])
   const today = todayIn(tz, now)
   const until = addDays(today, (query.days ?? 30) - 1)

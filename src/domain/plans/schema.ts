@@ -100,7 +100,7 @@ export type CompleteActivityBody = Static<typeof CompleteActivityBodySchema>
 
 export const OverdueQuerySchema = Type.Object({
   scope: Type.Optional(StringEnum(['me', 'team'] as const, { description: 'me: activities I own; team: owned by anyone in my reporting subtree' })),
-  tz: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+  tz: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'IANA time zone that decides what "today" is (default: my own time zone)' })),
 }, { additionalProperties: false })
 export type OverdueQuery = Static<typeof OverdueQuerySchema>
 

@@ -6,7 +6,7 @@ import type { Actor } from '../auth/roles.ts'
 import { createExperience } from '../experiences/service.ts'
 import type { ExperienceKind } from '../experiences/vocabulary.ts'
 import { daysBetween, isValidTimeZone, todayIn } from '../moments/dates.ts'
-import { listSubtreeIds } from '../users/queries.ts'
+import { getUserTimeZone, listSubtreeIds } from '../users/queries.ts'
 import type {
   Activity, Balance, CompleteActivityBody, CreateActivityBody, CreatePlanBody, ListPlansQuery, OverdueActivity, OverdueQuery, Plan, UpdateActivityBody, UpdatePlanBody,
 } from './schema.ts'
@@ -191,7 +191,7 @@ export async function completeActivity(db: Db, actor: Actor, id: string, body: C
 
 /** Open activities past their due day (in `tz`): mine, or my reporting subtree's (the manager's view). */
 export async function listOverdue(db: Db, actor: Actor, query: OverdueQuery, now = new Date()): Promise<OverdueActivity[]> {
-  const tz = query.tz ?? 'UTC'
+  const tz = query.tz ?? (await getUserTimeZone(db, actor.orgId, actor.userId))
   if (!isValidTimeZone(tz)) throw new AppError('invalid_request', 'Unknown time zone', [{ parameter: 'tz', detail: 'is not an IANA time zone (e.g. Europe/Paris)' }])
   const today = todayIn(tz, now)
   const owners = query.scope === 'team' ? await listSubtreeIds(db, actor.orgId, actor.userId) : [actor.userId]

@@ -3,7 +3,7 @@ import type { Db } from '../../db/connect.ts'
 import type { Insertable } from 'kysely'
 import type { UsersTable } from '../../db/schema.ts'
 
-export const USER_COLUMNS = ['id', 'org_id', 'email', 'name', 'role', 'manager_id', 'created_at', 'updated_at', 'archived_at'] as const
+export const USER_COLUMNS = ['id', 'org_id', 'email', 'name', 'role', 'manager_id', 'created_at', 'updated_at', 'archived_at', 'time_zone'] as const
 
 export function getUserRow(db: Db, orgId: string, userId: string) {
   return db.selectFrom('users').select(USER_COLUMNS).where('org_id', '=', orgId).where('id', '=', userId).executeTakeFirst()
@@ -42,7 +42,7 @@ export function insertUser(db: Db, values: Insertable<UsersTable>) {
   return db.insertInto('users').values(values).returning(USER_COLUMNS).executeTakeFirstOrThrow()
 }
 
-export function updateUserRow(db: Db, orgId: string, userId: string, values: { name?: string; role?: string; manager_id?: string | null; password_hash?: string; archived_at?: Date | null }) {
+export function updateUserRow(db: Db, orgId: string, userId: string, values: { name?: string; role?: string; manager_id?: string | null; password_hash?: string; archived_at?: Date | null; time_zone?: string | undefined }) {
   return db
     .updateTable('users')
     .set({ ...values, updated_at: new Date() })
@@ -98,4 +98,10 @@ export function markInvitation(db: Db, orgId: string, id: string, values: { acce
     .where('revoked_at', 'is', null)
     .returning(INVITATION_COLUMNS)
     .executeTakeFirst()
+}
+
+/** A user's own time zone (UTC until they choose one). */
+export async function getUserTimeZone(db: Db, orgId: string, userId: string): Promise<string> {
+  const row = await db.selectFrom('users').select('time_zone').where('org_id', '=', orgId).where('id', '=', userId).executeTakeFirst()
+  return row?.time_zone ?? 'UTC'
 }

@@ -6,9 +6,9 @@ import { Uuid } from '../../lib/schema.ts'
 import { setSessionCookie } from '../auth/routes.ts'
 import {
   AcceptInvitationBodySchema, CreatedInvitationSchema, CreateInvitationBodySchema, InvitationPreviewSchema, InvitationSchema,
-  ListUsersQuerySchema, UpdateUserBodySchema, UserSchema,
+  ListUsersQuerySchema, UpdateMeBodySchema, UpdateUserBodySchema, UserSchema,
 } from './schema.ts'
-import { acceptInvitation, archiveUser, createInvitation, getUser, listInvitations, listUsers, previewInvitation, revokeInvitation, updateUser } from './service.ts'
+import { acceptInvitation, archiveUser, createInvitation, getUser, listInvitations, listUsers, previewInvitation, revokeInvitation, updateMe, updateUser } from './service.ts'
 
 const UserParams = Type.Object({ userId: Uuid })
 const INVITE_RATE_LIMIT = { max: 20, timeWindow: '1 minute' }
@@ -19,6 +19,16 @@ export const userRoutes: FastifyPluginAsyncTypebox<AppDeps> = async (app, { db, 
     schema: { operationId: 'listUsers', tags: ['users'], summary: 'People of your organisation, optionally one manager\'s subtree', querystring: ListUsersQuerySchema, response: { 200: Type.Object({ items: Type.Array(UserSchema) }) } },
   }, async (req) => ({ items: await listUsers(db, actorOf(req), req.query) }))
 
+  app.get('/api/v1/me', {
+    preHandler: requireUser,
+    schema: { operationId: 'getMe', tags: ['users'], summary: 'The signed-in user', response: { 200: UserSchema } },
+  }, async (req) => getUser(db, actorOf(req), actorOf(req).userId))
+
+  app.patch('/api/v1/me', {
+    preHandler: requireUser,
+    schema: { operationId: 'updateMe', tags: ['users'], summary: 'Change my name or time zone', body: UpdateMeBodySchema, response: { 200: UserSchema } },
+  }, async (req) => updateMe(db, actorOf(req), req.body))
+
   app.get('/api/v1/users/:userId', {
     preHandler: requireUser,
     schema: { operationId: 'getUser', tags: ['users'], params: UserParams, response: { 200: UserSchema } },
@@ -26,7 +36,7 @@ export const userRoutes: FastifyPluginAsyncTypebox<AppDeps> = async (app, { db, 
 
   app.patch('/api/v1/users/:userId', {
     preHandler: requireAdmin,
-    schema: { operationId: 'updateUser', tags: ['users'], summary: 'Change a user\'s name, role or manager (admin)', params: UserParams, body: UpdateUserBodySchema, response: { 200: UserSchema } },
+    schema: { operationId: 'updateUser', tags: ['users'], summary: 'Change a user\'s name, role, manager or time zone (admin)', params: UserParams, body: UpdateUserBodySchema, response: { 200: UserSchema } },
   }, async (req) => updateUser(db, actorOf(req), req.params.userId, req.body))
 
   app.post('/api/v1/users/:userId/archive', {

@@ -15,16 +15,26 @@ export const UserSchema = Type.Object({
   name: Type.String(),
   role: RoleSchema,
   managerId: Nullable(Uuid),
+  timeZone: Type.String({ description: 'IANA time zone deciding the user\'s "today" for reminders, overdue items and upcoming moments' }),
   createdAt: Type.String({ format: 'date-time' }),
   archivedAt: Nullable(Type.String({ format: 'date-time' })),
 })
 export type User = Static<typeof UserSchema>
 
+export const TimeZoneSchema = Type.String({ minLength: 1, maxLength: 64, description: 'An IANA time zone, e.g. Europe/Paris', examples: ['Europe/Paris'] })
+
 export const UpdateUserBodySchema = Type.Object(
-  { name: Type.Optional(PersonNameSchema), role: Type.Optional(RoleSchema), managerId: Type.Optional(Nullable(Uuid)) },
+  { name: Type.Optional(PersonNameSchema), role: Type.Optional(RoleSchema), managerId: Type.Optional(Nullable(Uuid)), timeZone: Type.Optional(TimeZoneSchema) },
   { additionalProperties: false, minProperties: 1 },
 )
 export type UpdateUserBody = Static<typeof UpdateUserBodySchema>
+
+/** What every user may change about themselves. */
+export const UpdateMeBodySchema = Type.Object(
+  { name: Type.Optional(PersonNameSchema), timeZone: Type.Optional(TimeZoneSchema) },
+  { additionalProperties: false, minProperties: 1 },
+)
+export type UpdateMeBody = Static<typeof UpdateMeBodySchema>
 
 export const ListUsersQuerySchema = Type.Object(
   {
@@ -66,13 +76,14 @@ export type AcceptInvitationBody = Static<typeof AcceptInvitationBodySchema>
 
 export const InvitationPreviewSchema = Type.Object({ email: Type.String(), role: RoleSchema, organisation: Type.String(), expiresAt: Type.String({ format: 'date-time' }) })
 
-export function toUser(row: Pick<UserRow, 'id' | 'email' | 'name' | 'role' | 'manager_id' | 'created_at' | 'archived_at'>): User {
+export function toUser(row: Pick<UserRow, 'id' | 'email' | 'name' | 'role' | 'manager_id' | 'created_at' | 'archived_at' | 'time_zone'>): User {
   return {
     id: row.id,
     email: row.email,
     name: row.name,
     role: row.role as Role,
     managerId: row.manager_id,
+    timeZone: row.time_zone,
     createdAt: row.created_at.toISOString(),
     archivedAt: row.archived_at?.toISOString() ?? null,
   }

@@ -5,8 +5,9 @@ import { deleteUserSessions, revokeUserTokens } from '../auth/queries.ts'
 import type { Actor, Role } from '../auth/roles.ts'
 import { hashPassword, hashToken, newToken } from '../auth/secrets.ts'
 import { createSession } from '../auth/service.ts'
+import { isValidTimeZone } from '../moments/dates.ts'
 import * as q from './queries.ts'
-import { toInvitation, toUser, type CreateInvitationBody, type Invitation, type UpdateUserBody, type User } from './schema.ts'
+import { toInvitation, toUser, type CreateInvitationBody, type Invitation, type UpdateMeBody, type UpdateUserBody, type User } from './schema.ts'
 
 export const INVITATION_DAYS = 7
 
@@ -43,16 +44,37 @@ export async function createUser(db: Db, actor: Actor, input: { email: string; n
   })
 }
 
+function checkTimeZone(timeZone: string | undefined) {
+  if (timeZone !== undefined && !isValidTimeZone(timeZone)) {
+    throw new AppError('invalid_request', 'Unknown time zone', [{ pointer: '#/timeZone', detail: 'is not an IANA time zone (e.g. Europe/Paris)' }])
+  }
+}
+
 export async function updateUser(db: Db, actor: Actor, userId: string, body: UpdateUserBody): Promise<User> {
+  checkTimeZone(body.timeZone)
   return db.transaction().execute(async (trx) => {
     const before = await q.getUserRow(trx, actor.orgId, userId)
     if (!before) throw notFound('User')
     await checkManager(trx, actor.orgId, userId, body.managerId, '#/managerId')
     if (before.role === 'admin' && body.role && body.role !== 'admin') await ensureAnotherAdmin(trx, actor.orgId, userId)
-    const row = await q.updateUserRow(trx, actor.orgId, userId, { name: body.name, role: body.role, manager_id: body.managerId })
+    const row = await q.updateUserRow(trx, actor.orgId, userId, { name: body.name, role: body.role, manager_id: body.managerId, time_zone: body.timeZone })
     if (!row) throw notFound('User')
     const user = toUser(row)
     await recordAudit(trx, actor, 'user.updated', 'user', userId, toUser(before), user)
+    return user
+  })
+}
+
+/** A user changes their own name or time zone. */
+export async function updateMe(db: Db, actor: Actor, body: UpdateMeBody): Promise<User> {
+  checkTimeZone(body.timeZone)
+  return db.transaction().execute(async (trx) => {
+    const before = await q.getUserRow(trx, actor.orgId, actor.userId)
+    if (!before) throw notFound('User')
+    const row = await q.updateUserRow(trx, actor.orgId, actor.userId, { name: body.name, time_zone: body.timeZone })
+    if (!row) throw notFound('User')
+    const user = toUser(row)
+    await recordAudit(trx, actor, 'user.updated', 'user', actor.userId, toUser(before), user)
     return user
   })
 }
