@@ -2,6 +2,7 @@
 // them: the demo organisation on a real server, driven through Chromium. Screenshots land in
 // test/screenshots/moments-*.png.
 import assert from 'node:assert/strict'
+import { readFile } from 'node:fs/promises'
 import { describe, test } from 'node:test'
 import ICAL from 'ical.js'
 import { expectAccessible, PHONE, screenshot } from './browser.ts'
@@ -133,6 +134,77 @@ describe('moments, plans and calendar in the web app', { timeout: 300_000 }, () 
     await page.getByRole('region', { name: 'Moments coming up' }).getByText(/^Birthday: /).first().waitFor()
     await page.getByRole('region', { name: 'Moments coming up' }).scrollIntoViewIfNeeded()
     await screenshot(page, 'moments-today-phone')
+    await page.context().close()
+  })
+
+  test('settings: my time zone, from the browser\'s or chosen from the list', async () => {
+    const { db, demo } = web.server
+    const zoneOf = async () => (await db.selectFrom('users').select('time_zone').where('email', '=', demo.email).executeTakeFirstOrThrow()).time_zone
+    assert.equal(await zoneOf(), 'UTC')
+    const page = await web.signedInPage()
+    await page.goto('/settings')
+    const panel = page.getByRole('region', { name: 'Time zone' })
+    await panel.getByText('This browser is in Europe/London.').waitFor()
+    await screenshot(page, 'moments-settings-time-zone')
+    await panel.getByRole('button', { name: 'Use Europe/London' }).click()
+    await panel.getByText('This browser is in').waitFor({ state: 'detached' })
+    assert.equal(await zoneOf(), 'Europe/London')
+    const select = panel.getByRole('combobox', { name: 'Time zone' })
+    await select.click()
+    await select.fill('Tokyo')
+    await page.getByRole('option', { name: 'Asia/Tokyo' }).click()
+    await panel.getByText('This browser is in Europe/London.').waitFor()
+    assert.equal(await zoneOf(), 'Asia/Tokyo')
+    await expectAccessible(page, 'Settings with time zone')
+    await page.context().close()
+  })
+
+  test('admin: the organisation\'s own self-check question is asked on every key account, until removed', async () => {
+    const { accountPlan } = await demoSubjects()
+    const page = await web.signedInPage()
+    await page.goto('/admin?tab=self-check')
+    const table = page.getByRole('table', { name: 'Self-check questions' })
+    await table.getByText('Built in').first().waitFor()
+    assert.equal(await table.getByRole('row').count(), 6, 'a header and the five built-in questions')
+    const form = page.getByRole('form', { name: 'Add a self-check question' })
+    await form.getByRole('textbox', { name: 'Add a question' }).fill('Would they take our call on a bad day?')
+    await form.getByRole('button', { name: 'Add question' }).click()
+    await table.getByText('Would they take our call on a bad day?').waitFor()
+    await screenshot(page, 'moments-admin-self-check')
+    await expectAccessible(page, 'Admin self-check questions')
+
+    await page.goto(`/accounts/${accountPlan.account_id}`)
+    const check = page.getByRole('region', { name: 'Self-check' })
+    await check.getByRole('button', { name: 'Take the self-check' }).click()
+    await check.getByRole('form', { name: 'Self-check' }).getByText('Would they take our call on a bad day?').waitFor()
+    assert.equal(await check.getByRole('radiogroup').count(), 6)
+
+    await page.goto('/admin?tab=self-check')
+    await table.getByRole('button', { name: 'Remove “Would they take our call on a bad day?”' }).click()
+    await table.getByText('Would they take our call on a bad day?').waitFor({ state: 'detached' })
+    await page.context().close()
+  })
+
+  test('admin: a stakeholder\'s personal data exported to a file, then erased on request', async () => {
+    const { withFamily } = await demoSubjects()
+    const { db, demo } = web.server
+    const page = await web.signedInPage()
+    await page.goto(`/stakeholders/${withFamily.id}`)
+    const personal = page.getByRole('region', { name: 'Personal notes' })
+    const [download] = await Promise.all([page.waitForEvent('download'), personal.getByRole('button', { name: 'Export personal data' }).click()])
+    const doc = JSON.parse(await readFile(await download.path(), 'utf8'))
+    assert.equal(doc.stakeholder.name, withFamily.name)
+    assert.ok(doc.closePeople.some((c: { relation: string }) => c.relation === 'spouse'))
+    assert.ok(doc.moments.length > 0)
+
+    await personal.getByRole('button', { name: 'Erase personal data' }).click()
+    await page.getByRole('dialog').getByRole('button', { name: 'Erase personal data' }).click()
+    await personal.getByText('No consent recorded').waitFor()
+    const left = await db.selectFrom('close_people').select('id').where('org_id', '=', demo.orgId).where('stakeholder_id', '=', withFamily.id).execute()
+    assert.equal(left.length, 0)
+    const audit = await db.selectFrom('audit_log').select('action').where('org_id', '=', demo.orgId).where('entity_id', '=', withFamily.id).where('action', 'like', 'stakeholder.personal_data_%').execute()
+    assert.deepEqual(audit.map((a) => a.action).sort(), ['stakeholder.personal_data_erased', 'stakeholder.personal_data_exported'])
+    await screenshot(page, 'moments-personal-data-erased')
     await page.context().close()
   })
 })

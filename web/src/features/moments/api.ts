@@ -19,10 +19,8 @@ export type Occurrence = {
 }
 export type FeedInfo = { isActive: boolean; tokenPrefix: string | null; createdAt: string | null; lastUsedAt: string | null }
 
-const browserTimeZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC'
-
 export function useUpcomingMoments(days = 30) {
-  return useQuery({ queryKey: ['moments', 'upcoming', days], queryFn: () => api<Occurrence[]>('/moments/upcoming', { query: { days, tz: browserTimeZone() } }) })
+  return useQuery({ queryKey: ['moments', 'upcoming', days], queryFn: () => api<Occurrence[]>('/moments/upcoming', { query: { days } }) })
 }
 
 export function useMoments(stakeholderId: string) {

@@ -41,7 +41,7 @@ export function useCompleteActivity() {
 }
 
 export function useOverdueActivities(scope: 'me' | 'team') {
-  return useQuery({ queryKey: ['plans', 'overdue', scope], queryFn: () => api<OverdueActivity[]>('/plan-activities/overdue', { query: { scope, tz: Intl.DateTimeFormat().resolvedOptions().timeZone } }) })
+  return useQuery({ queryKey: ['plans', 'overdue', scope], queryFn: () => api<OverdueActivity[]>('/plan-activities/overdue', { query: { scope } }) })
 }
 
 export function useSelfChecks(accountId: string) {

@@ -8,6 +8,7 @@ import { useChangePassword, useCurrentSession } from '../auth/api.ts'
 import { useApiTokens, useCreateApiToken, useRevokeApiToken } from './api.ts'
 import { CalendarFeedPanel } from '../moments/calendar-feed-panel.tsx'
 import { DigestPanel } from './digest-panel.tsx'
+import { TimeZonePanel } from './time-zone-panel.tsx'
 
 function PasswordForm() {
   const change = useChangePassword()
@@ -90,6 +91,9 @@ export function SettingsPage() {
       <SimpleGrid cols={1} spacing="lg">
         <Section id="password" title="Password">
           <PasswordForm />
+        </Section>
+        <Section id="time-zone" title="Time zone" description="What today means for your reminders">
+          <TimeZonePanel />
         </Section>
         <Section id="digest" title="Weekly digest" description="An e-mail to start the week">
           <DigestPanel />

@@ -6,7 +6,7 @@ import { Link, useParams } from 'react-router'
 import { EmptyState, ErrorNotice, Page, PageLoader, Section } from '../../components/page.tsx'
 import { formatDaysAgo } from '../../lib/format.ts'
 import type { Stakeholder } from '../../lib/types.ts'
-import { useCurrentSession } from '../auth/api.ts'
+import { hasRole, useCurrentSession } from '../auth/api.ts'
 import { WhoKnowsPanel } from '../connections/who-knows-panel.tsx'
 import { useExperiences } from '../experiences/api.ts'
 import { useQuickLog } from '../experiences/quick-log-context.tsx'
@@ -19,6 +19,7 @@ import { TrustScore } from '../trust/trust-badge.tsx'
 import { useUserMap } from '../users/api.ts'
 import { useStakeholder } from './api.ts'
 import { AttitudeBadge, InfluenceMeter } from './attitude.tsx'
+import { PersonalDataActions } from './personal-data.tsx'
 import { PersonalNotes } from './personal-notes.tsx'
 import { AddOwnerButton } from './add-owner.tsx'
 import { EditStakeholderModal } from './stakeholder-form.tsx'
@@ -76,6 +77,7 @@ function RelationshipTrustPanel({ relationships }: { relationships: Relationship
 }
 
 function StakeholderBody({ stakeholder }: { stakeholder: Stakeholder }) {
+  const session = useCurrentSession()
   const quickLog = useQuickLog()
   const [editing, { open, close }] = useDisclosure(false)
   const relationships = useRelationships({ stakeholderId: stakeholder.id })
@@ -153,7 +155,10 @@ function StakeholderBody({ stakeholder }: { stakeholder: Stakeholder }) {
             <StakeholderMoments stakeholder={stakeholder} />
           </Section>
           <Section id="personal" title="Personal notes" description="Seen by the owners, their managers and admins" className="tend-order-5">
-            <PersonalNotes stakeholder={stakeholder} />
+            <Stack gap="md">
+              <PersonalNotes stakeholder={stakeholder} />
+              {hasRole(session, 'admin') ? <PersonalDataActions stakeholder={stakeholder} /> : null}
+            </Stack>
           </Section>
         </div>
       </div>
