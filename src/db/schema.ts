@@ -556,4 +556,11 @@ export type KpiDatabase = {
   review_commitments: ReviewCommitmentsTable
   programmes: ProgrammesTable
   programme_members: ProgrammeMembersTable
+  revenue_monthly: RevenueMonthlyTable
+  revenue_totals: RevenueTotalsTable
+  account_history: AccountHistoryTable
 }
+// ── Migration 0011: revenue rollup and account tier/owner history (both kept by triggers) ──
+export type RevenueMonthlyTable = { org_id: string; account_id: string; month_start: ColumnType<string, string, string>; currency: string; amount: Numeric; entries: number }
+export type RevenueTotalsTable = { org_id: string; account_id: string; currency: string; amount: Numeric; entries: number }
+export type AccountHistoryTable = { org_id: string; account_id: string; tier: string; owner_id: string | null; valid_from: Date; valid_to: Date | null }

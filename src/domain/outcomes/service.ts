@@ -5,6 +5,7 @@ import { invalidReference, unprocessable } from '../../lib/errors.ts'
 import { recordAudit } from '../audit/queries.ts'
 import type { Actor } from '../auth/roles.ts'
 import { addMoney, convertMoney, type MoneyByCurrency, type RateTable } from '../kpis/money.ts'
+import { sumRevenue } from './revenue.ts'
 import type { AccountOutcome, CreateOpportunityBody, CreateRevenueBody, OutcomeSettings, OutcomesReport, PeriodQuery } from './schema.ts'
 
 export const DEFAULT_LTV_YEARS = 3
@@ -105,13 +106,8 @@ export async function getOutcomesReport(db: Db, actor: Actor, query: PeriodQuery
   const settings = await getOutcomeSettings(db, actor.orgId)
   const [accounts, revenue, opps] = await Promise.all([
     db.selectFrom('accounts').select(['id', 'name', 'tier']).where('org_id', '=', actor.orgId).where('archived_at', 'is', null).execute(),
-    db.selectFrom('revenue_entries').select(['account_id', 'currency'])
-      .select([
-        sql<number | null>`sum(amount) filter (where booked_on >= ${from} and booked_on < ${to})`.as('period'),
-        sql<number | null>`sum(amount) filter (where booked_on < ${to})`.as('ltv'),
-        sql<number | null>`sum(amount) filter (where booked_on >= ${t12} and booked_on < ${to})`.as('t12'),
-      ])
-      .where('org_id', '=', actor.orgId).where('booked_on', '<', to).groupBy(['account_id', 'currency']).execute(),
+    // Period, lifetime to date, trailing 12 months: from the monthly rollup, equal to summing the entries.
+    sumRevenue(db, actor.orgId, [{ from, to }, { from: null, to }, { from: t12, to }]),
     db.selectFrom('opportunities').select(['account_id', 'kind', 'status', 'currency'])
       .select([
         sql<number>`count(*) filter (where opened_on >= ${from} and opened_on < ${to})::int`.as('new_n'),
@@ -125,13 +121,12 @@ export async function getOutcomesReport(db: Db, actor: Actor, query: PeriodQuery
   ])
   const drafts = new Map(accounts.map((a) => [a.id, emptyOutcome(a.id, a.name, a.tier)]))
   const total = emptyOutcome(null, 'All accounts', null)
-  for (const r of revenue) {
-    for (const d of [drafts.get(r.account_id), total]) {
+  for (const { accountId, currency: c, sums: [period, ltv, t12] } of revenue) {
+    for (const d of [drafts.get(accountId), total]) {
       if (!d) continue
-      const c = r.currency.trim()
-      if (r.period !== null) addMoney(d.revenue, c, r.period)
-      if (r.ltv !== null) addMoney(d.lifetimeValue, c, r.ltv)
-      if (r.t12 !== null) addMoney(d.trailing12Months, c, r.t12)
+      if (period != null) addMoney(d.revenue, c, period)
+      if (ltv != null) addMoney(d.lifetimeValue, c, ltv)
+      if (t12 != null) addMoney(d.trailing12Months, c, t12)
     }
   }
   for (const o of opps) {
