@@ -35,3 +35,10 @@ export async function migrateToLatest(db: Db): Promise<string[]> {
   }
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName)
 }
+
+/** Run the migrations up to and including `name` (tests of a migration on existing rows). */
+export async function migrateTo(db: Db, name: string): Promise<void> {
+  if (!(name in MIGRATIONS)) throw new Error(`Unknown migration ${name}`)
+  const { error } = await new Migrator({ db, provider }).migrateTo(name)
+  if (error) throw new Error(`Migrating to ${name} failed: ${(error as Error).message}`, { cause: error })
+}
