@@ -178,8 +178,22 @@ describe('KPIs, reviews and programmes API', () => {
     const latest = progress.weeks.at(-1)
     assert.deepEqual([latest.cohort.users, latest.cohort.coverage, latest.cohort.coldPerUser], [1, 1, 1])
     assert.deepEqual(progress.latestVsBaseline.cohort.coverage, 0)
+    // Analysts see the aggregates only: how many are enrolled, not who (nor their ids), in the list and in the progress.
+    assert.deepEqual(progress.programme, { id: created.json().id, name: 'Trust 101', startedOn, memberCount: 1 })
+    const listed = (await call(app, org.analyst, { method: 'GET', url: '/api/v1/programmes' })).json().items
+    assert.deepEqual(listed, [{ id: created.json().id, name: 'Trust 101', startedOn, memberCount: 1 }])
+    const csv = await call(app, org.analyst, { method: 'GET', url: `/api/v1/programmes/${created.json().id}/progress?format=csv` })
+    assert.equal(csv.statusCode, 200)
+    assert.ok(!csv.body.includes(org.rep.id) && !csv.body.includes('Test rep'))
+    // Managers and admins, who run programmes, see who is in them.
+    const managerView = (await call(app, org.manager, { method: 'GET', url: `/api/v1/programmes/${created.json().id}/progress` })).json()
+    assert.deepEqual(managerView.programme.members.map((m: { userId: string }) => m.userId), [org.rep.id])
+    assert.deepEqual((await call(app, org.admin, { method: 'GET', url: '/api/v1/programmes' })).json().items[0].members.map((m: { name: string }) => m.name), ['Test rep'])
     const other = await makeOrg(db)
     assertProblem(await call(app, other.manager, { method: 'POST', url: '/api/v1/programmes', payload: { name: 'x', startedOn, userIds: [org.rep.id] } }), 422, ['#/userIds/0'])
+    assert.deepEqual((await call(app, other.analyst, { method: 'GET', url: '/api/v1/programmes' })).json().items, [])
+    assert.deepEqual((await call(app, other.admin, { method: 'GET', url: '/api/v1/programmes' })).json().items, [])
+    await expectTenantIsolation(app, other.analyst, [{ method: 'GET', url: `/api/v1/programmes/${created.json().id}/progress` }])
     await expectTenantIsolation(app, other.admin, [
       { method: 'GET', url: `/api/v1/programmes/${created.json().id}/progress` },
       { method: 'POST', url: `/api/v1/programmes/${created.json().id}/members`, payload: { userIds: [other.rep.id] } },
