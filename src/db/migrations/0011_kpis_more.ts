@@ -8,6 +8,7 @@ import { sql, type Kysely } from 'kysely'
 //   (src/domain/outcomes/revenue.ts). `entries` counts the entries behind a row; a row exists
 //   exactly when at least one entry does, so a currency whose entries sum to 0 still shows, as
 //   it does when summing the entries directly.
+// - two partial indexes on opportunities, for the outcomes screen's period and open pipeline;
 // - account_history: the tier and owner each account had, from when (valid_from / valid_to),
 //   kept by a trigger on accounts like reporting_lines, so a past week's KPIs per tier and per
 //   owner use the tier and owner of that week.
@@ -80,6 +81,11 @@ const STATEMENTS = [
      REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION tend_revenue_rollup()`,
   `CREATE TRIGGER revenue_entries_rollup_delete AFTER DELETE ON revenue_entries
      REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION tend_revenue_rollup()`,
+
+  // The outcomes screen reads the opportunities opened or closed in its period and the open
+  // ones, not every opportunity ever recorded.
+  `CREATE INDEX opportunities_closed_idx ON opportunities (org_id, closed_on) WHERE closed_on IS NOT NULL`,
+  `CREATE INDEX opportunities_open_idx ON opportunities (org_id, opened_on) WHERE status = 'open'`,
 
   `CREATE TABLE account_history (
     org_id uuid NOT NULL,

@@ -91,7 +91,14 @@ function finish(d: Draft, rates: RateTable | null, years: number): AccountOutcom
   const projected: MoneyByCurrency = {}
   for (const [c, a] of Object.entries(d.trailing12Months)) addMoney(projected, c, a * years)
   const base = rates?.base ?? 'USD'
-  return { ...d, revenueConverted: convertMoney(d.revenue, rates, base), lifetimeValueConverted: convertMoney(d.lifetimeValue, rates, base), projectedLifetimeValue: sumInto(d.lifetimeValue, projected) }
+  // One literal of a fixed shape (not a spread): this runs for every account on the screen.
+  return {
+    accountId: d.accountId, name: d.name, tier: d.tier,
+    revenue: d.revenue, revenueConverted: convertMoney(d.revenue, rates, base),
+    lifetimeValue: d.lifetimeValue, lifetimeValueConverted: convertMoney(d.lifetimeValue, rates, base),
+    trailing12Months: d.trailing12Months, projectedLifetimeValue: sumInto(d.lifetimeValue, projected),
+    newLeads: d.newLeads, newOpportunities: d.newOpportunities, won: d.won, lost: d.lost, openPipeline: d.openPipeline, rfps: d.rfps,
+  }
 }
 function sumInto(a: MoneyByCurrency, b: MoneyByCurrency): MoneyByCurrency {
   const out = { ...a }
@@ -117,7 +124,14 @@ export async function getOutcomesReport(db: Db, actor: Actor, query: PeriodQuery
         sql<number>`count(*) filter (where status = 'open' and opened_on < ${to})::int`.as('open_n'),
         sql<number | null>`sum(value) filter (where status = 'open' and opened_on < ${to})`.as('open_v'),
       ])
-      .where('org_id', '=', actor.orgId).groupBy(['account_id', 'kind', 'status', 'currency']).execute(),
+      // Only rows that count in one of the sums above: opened or closed in the period, or open.
+      .where('org_id', '=', actor.orgId)
+      .where((eb) => eb.or([
+        eb.and([eb('opened_on', '>=', from), eb('opened_on', '<', to)]),
+        eb.and([eb('closed_on', 'is not', null), eb('closed_on', '>=', from), eb('closed_on', '<', to)]),
+        eb.and([eb('status', '=', 'open'), eb('opened_on', '<', to)]),
+      ]))
+      .groupBy(['account_id', 'kind', 'status', 'currency']).execute(),
   ])
   const drafts = new Map(accounts.map((a) => [a.id, emptyOutcome(a.id, a.name, a.tier)]))
   const total = emptyOutcome(null, 'All accounts', null)
