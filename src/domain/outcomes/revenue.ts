@@ -93,24 +93,20 @@ export async function sumRevenue(db: Db, orgId: string, windows: readonly Revenu
   }
   if (plan.needsTotals) parts.push(sql`SELECT account_id, currency, NULL::date AS d, amount, entries AS n FROM revenue_totals WHERE org_id = ${orgId}`)
 
-  const inWindow = (from: string | null, to: string | null) => {
-    const conds = [sql`d IS NOT NULL`]
-    if (from !== null) conds.push(sql`d >= ${from}::date`)
-    if (to !== null) conds.push(sql`d < ${to}::date`)
-    return sql.join(conds, sql` AND `)
-  }
+  // A bounded window's sum is null when no row falls in it, and a rollup row exists only when it
+  // has entries, so null means "nothing booked" as when summing entries. A window since the
+  // beginning is the total less what came from its end on; entry counts tell whether anything
+  // is left.
   const columns = windows.map((w, i) => {
     const name = sql.ref(`w${i}`)
     const count = sql.ref(`n${i}`)
     if (w.from !== null) {
-      const f = inWindow(w.from, w.to)
-      return sql`sum(amount) FILTER (WHERE ${f}) AS ${name}, coalesce(sum(n) FILTER (WHERE ${f}), 0) AS ${count}`
+      const f = w.to === null ? sql`d >= ${w.from}::date` : sql`d >= ${w.from}::date AND d < ${w.to}::date`
+      return sql`sum(amount) FILTER (WHERE ${f}) AS ${name}, NULL::int AS ${count}`
     }
-    // Since the beginning: the total less what was booked from the end on.
-    const after = w.to === null ? sql`FALSE` : inWindow(w.to, null)
-    const total = sql`coalesce(sum(amount) FILTER (WHERE d IS NULL), 0)`
-    const totalN = sql`coalesce(sum(n) FILTER (WHERE d IS NULL), 0)`
-    return sql`${total} - coalesce(sum(amount) FILTER (WHERE ${after}), 0) AS ${name}, ${totalN} - coalesce(sum(n) FILTER (WHERE ${after}), 0) AS ${count}`
+    const after = w.to === null ? sql`FALSE` : sql`d >= ${w.to}::date`
+    return sql`coalesce(sum(amount) FILTER (WHERE d IS NULL), 0) - coalesce(sum(amount) FILTER (WHERE ${after}), 0) AS ${name},
+      coalesce(sum(n) FILTER (WHERE d IS NULL), 0) - coalesce(sum(n) FILTER (WHERE ${after}), 0) AS ${count}`
   })
   const rows = await sql<Record<string, unknown> & { account_id: string; currency: string }>`
     SELECT account_id, currency, ${sql.join(columns)}
@@ -119,6 +115,6 @@ export async function sumRevenue(db: Db, orgId: string, windows: readonly Revenu
   return rows.rows.map((r) => ({
     accountId: r.account_id,
     currency: r.currency.trim(),
-    sums: windows.map((_, i) => (Number(r[`n${i}`]) > 0 ? Number(r[`w${i}`]) : null)),
+    sums: windows.map((w, i) => (w.from !== null ? (r[`w${i}`] === null ? null : Number(r[`w${i}`])) : Number(r[`n${i}`]) > 0 ? Number(r[`w${i}`]) : null)),
   }))
 }
