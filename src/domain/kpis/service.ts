@@ -121,16 +121,20 @@ export async function getRoi(db: Db, actor: Actor, query: RoiQuery, now = new Da
   const periodStart = query.periodStart ?? addMonths(now.toISOString().slice(0, 10), -months)
   const before = addMonths(periodStart, -months)
   const after = addMonths(periodStart, months)
-  const settings = await getOutcomeSettings(db, actor.orgId)
-  const currency = query.currency ?? settings.rates?.base ?? 'USD'
-  const week = await db.selectFrom('kpi_snapshots').select(sql<string | null>`max(week_start)::text`.as('w'))
-    .where('org_id', '=', actor.orgId).where('scope_type', '=', 'account').where('week_start', '<=', weekStartOf(periodStart)).executeTakeFirst()
-  const trustWeek = week?.w ?? weekStartOf(periodStart)
-  const [accounts, trust, revenue] = await Promise.all([
+  // Trust at the start: the account snapshots of the last week with any, up to the period's start.
+  const trustWeekQuery = db.selectFrom('kpi_snapshots').select(sql<string>`max(week_start)`.as('w'))
+    .where('org_id', '=', actor.orgId).where('scope_type', '=', 'account').where('week_start', '<=', weekStartOf(periodStart))
+  // One round of queries, side by side.
+  const [settings, week, accounts, trust, revenue] = await Promise.all([
+    getOutcomeSettings(db, actor.orgId),
+    db.selectFrom('kpi_snapshots').select(sql<string | null>`max(week_start)::text`.as('w'))
+      .where('org_id', '=', actor.orgId).where('scope_type', '=', 'account').where('week_start', '<=', weekStartOf(periodStart)).executeTakeFirst(),
     db.selectFrom('accounts').select(['id', 'name']).where('org_id', '=', actor.orgId).where('archived_at', 'is', null).execute(),
-    db.selectFrom('kpi_snapshots').select(['scope_id', 'trust_avg']).where('org_id', '=', actor.orgId).where('scope_type', '=', 'account').where('week_start', '=', trustWeek).execute(),
+    db.selectFrom('kpi_snapshots').select(['scope_id', 'trust_avg']).where('org_id', '=', actor.orgId).where('scope_type', '=', 'account').where('week_start', '=', trustWeekQuery).execute(),
     sumRevenue(db, actor.orgId, [{ from: before, to: periodStart }, { from: periodStart, to: after }]),
   ])
+  const currency = query.currency ?? settings.rates?.base ?? 'USD'
+  const trustWeek = week?.w ?? weekStartOf(periodStart)
   const trustOf = new Map(trust.map((t) => [t.scope_id, t.trust_avg]))
   const inputs = new Map<string, RoiAccountInput>(accounts.map((a) => [a.id, { accountId: a.id, name: a.name, trust: trustOf.get(a.id) ?? null, revenueBefore: {}, revenueAfter: {} }]))
   for (const { accountId, currency, sums: [revenueBefore, revenueAfter] } of revenue) {

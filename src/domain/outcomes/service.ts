@@ -110,8 +110,8 @@ function sumInto(a: MoneyByCurrency, b: MoneyByCurrency): MoneyByCurrency {
 export async function getOutcomesReport(db: Db, actor: Actor, query: PeriodQuery, now = new Date()): Promise<OutcomesReport> {
   const { from, to } = resolvePeriod(query, now)
   const t12 = shiftYears(to, -1)
-  const settings = await getOutcomeSettings(db, actor.orgId)
-  const [accounts, revenue, opps] = await Promise.all([
+  const [settings, accounts, revenue, opps] = await Promise.all([
+    getOutcomeSettings(db, actor.orgId),
     db.selectFrom('accounts').select(['id', 'name', 'tier']).where('org_id', '=', actor.orgId).where('archived_at', 'is', null).execute(),
     // Period, lifetime to date, trailing 12 months: from the monthly rollup, equal to summing the entries.
     sumRevenue(db, actor.orgId, [{ from, to }, { from: null, to }, { from: t12, to }]),
