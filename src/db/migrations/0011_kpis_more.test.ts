@@ -52,5 +52,12 @@ describe('migration 0011 on existing rows', () => {
     assert.deepEqual(c2.map((h) => [h.tier, h.valid_to === null]), [['standard', false], ['strategic', true]])
     const feb = await db.selectFrom('revenue_monthly').select(['amount', 'entries']).where('account_id', '=', '00000000-0000-4000-8000-0000000000c2').executeTakeFirstOrThrow()
     assert.deepEqual(feb, { amount: 10, entries: 2 })
+    // An UPDATE that moves money between months, then a TRUNCATE.
+    await run(`UPDATE revenue_entries SET booked_on = '2025-03-03', amount = amount + 1 WHERE external_id = '5'`)
+    const moved = await db.selectFrom('revenue_monthly').select(['month_start', 'amount', 'entries']).where('account_id', '=', '00000000-0000-4000-8000-0000000000c2').orderBy('month_start').execute()
+    assert.deepEqual(moved, [{ month_start: '2025-02-01', amount: 7.5, entries: 1 }, { month_start: '2025-03-01', amount: 3.5, entries: 1 }])
+    await run(`TRUNCATE revenue_entries`)
+    assert.equal((await db.selectFrom('revenue_monthly').select('entries').execute()).length, 0)
+    assert.equal((await db.selectFrom('revenue_totals').select('entries').execute()).length, 0)
   })
 })

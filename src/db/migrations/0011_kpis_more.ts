@@ -81,6 +81,14 @@ const STATEMENTS = [
      REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION tend_revenue_rollup()`,
   `CREATE TRIGGER revenue_entries_rollup_delete AFTER DELETE ON revenue_entries
      REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION tend_revenue_rollup()`,
+  // TRUNCATE fires no row or transition-table trigger: empty the rollup with it.
+  `CREATE FUNCTION tend_revenue_rollup_truncate() RETURNS trigger LANGUAGE plpgsql AS $$
+   BEGIN
+     TRUNCATE revenue_monthly, revenue_totals;
+     RETURN NULL;
+   END $$`,
+  `CREATE TRIGGER revenue_entries_rollup_truncate AFTER TRUNCATE ON revenue_entries
+     FOR EACH STATEMENT EXECUTE FUNCTION tend_revenue_rollup_truncate()`,
 
   // The outcomes screen reads the opportunities opened or closed in its period and the open
   // ones, not every opportunity ever recorded.
