@@ -5,7 +5,7 @@ import type { Db } from '../../db/connect.ts'
 import { call, makeOrg, useTestEnv } from '../../../test/helpers.ts'
 import { createRandom, type Random } from '../demo/random.ts'
 import { importOutcomes } from './import.ts'
-import { monthOf, nextMonth, planRevenueRead, sumRevenue, type RevenueWindow } from './revenue.ts'
+import { monthOf, nextMonth, planRevenueRead, previousMonth, sumRevenue, type RevenueWindow } from './revenue.ts'
 import { getOutcomesReport } from './service.ts'
 
 const env = useTestEnv()
@@ -15,28 +15,23 @@ describe('revenue read plan (pure)', () => {
     assert.equal(monthOf('2026-03-17'), '2026-03-01')
     assert.equal(nextMonth('2026-03-01'), '2026-04-01')
     assert.equal(nextMonth('2026-12-01'), '2027-01-01')
+    assert.equal(previousMonth('2026-03-01'), '2026-02-01')
+    assert.equal(previousMonth('2026-01-01'), '2025-12-01')
   })
 
-  test('whole months come from the rollup, cut months from their entries', () => {
-    // The default outcomes period: [from, to), lifetime to `to`, trailing 12 months.
-    const plan = planRevenueRead([{ from: '2025-12-04', to: '2026-12-04' }, { from: null, to: '2026-12-04' }, { from: '2025-12-04', to: '2026-12-04' }])
-    assert.deepEqual(plan, {
-      monthsFrom: '2025-12-01',
-      monthsTo: null, // lifetime = total − everything from `to` on
-      cutMonths: ['2025-12-01', '2026-12-01'],
-      entryRanges: [{ from: '2025-12-04', to: '2026-01-01' }, { from: '2026-12-01', to: '2027-01-01' }],
-      needsTotals: true,
-    })
-    // Month-aligned windows read no entries at all.
-    assert.deepEqual(planRevenueRead([{ from: '2024-01-01', to: '2025-01-01' }, { from: '2025-01-01', to: '2026-01-01' }]),
-      { monthsFrom: '2024-01-01', monthsTo: '2026-01-01', cutMonths: [], entryRanges: [], needsTotals: false })
-    // Inside one month: entries only, within the window.
-    assert.deepEqual(planRevenueRead([{ from: '2026-03-05', to: '2026-03-20' }]),
-      { monthsFrom: '2026-03-01', monthsTo: '2026-03-20', cutMonths: ['2026-03-01'], entryRanges: [{ from: '2026-03-05', to: '2026-03-20' }], needsTotals: false })
-    // Adjacent cut months merge into one range.
-    assert.deepEqual(planRevenueRead([{ from: '2026-03-05', to: '2026-04-20' }]).entryRanges, [{ from: '2026-03-05', to: '2026-04-20' }])
-    // All time: the totals alone.
-    assert.deepEqual(planRevenueRead([{ from: null, to: null }]), { monthsFrom: null, monthsTo: null, cutMonths: [], entryRanges: [], needsTotals: true })
+  test('revenue before each edge: running sums through the month before, plus that month up to the edge', () => {
+    // The default outcomes period: [from, to), lifetime to `to`, trailing 12 months: two edges.
+    assert.deepEqual(planRevenueRead([{ from: '2025-12-04', to: '2026-12-04' }, { from: null, to: '2026-12-04' }, { from: '2025-12-04', to: '2026-12-04' }]), [
+      { at: '2025-12-04', monthBefore: '2025-11-01', partial: { from: '2025-12-01', to: '2025-12-04' } },
+      { at: '2026-12-04', monthBefore: '2026-11-01', partial: { from: '2026-12-01', to: '2026-12-04' } },
+    ])
+    // Month-aligned edges read no entries at all.
+    assert.deepEqual(planRevenueRead([{ from: '2024-01-01', to: '2025-01-01' }, { from: '2025-01-01', to: null }]), [
+      { at: '2024-01-01', monthBefore: '2023-12-01', partial: null },
+      { at: '2025-01-01', monthBefore: '2024-12-01', partial: null },
+    ])
+    // All time: no edge, the totals alone.
+    assert.deepEqual(planRevenueRead([{ from: null, to: null }]), [])
     assert.throws(() => planRevenueRead([]))
   })
 })
@@ -44,26 +39,46 @@ describe('revenue read plan (pure)', () => {
 type Key = string
 const key = (...parts: unknown[]) => parts.map(String).join('|')
 
-/** The rollup tables against a direct aggregate of revenue_entries, for one organisation. */
+/**
+ * The rollup tables against revenue_entries, for one organisation: every month with entries has
+ * their sums; each account and currency has one row per month from its first month with
+ * revenue to its last, running sums included; totals match.
+ */
 async function assertRollupMatches(db: Db, orgId: string, step: string) {
   const direct = await sql<{ account_id: string; m: string; currency: string; amount: number; n: number }>`
     SELECT account_id, date_trunc('month', booked_on::timestamp)::date AS m, currency, sum(amount) AS amount, count(*)::int AS n
     FROM revenue_entries WHERE org_id = ${orgId} GROUP BY 1, 2, 3`.execute(db)
-  const monthly = await db.selectFrom('revenue_monthly').select(['account_id', 'month_start', 'currency', 'amount', 'entries']).where('org_id', '=', orgId).execute()
+  const monthly = await db.selectFrom('revenue_monthly').selectAll().where('org_id', '=', orgId).orderBy('account_id').orderBy('currency').orderBy('month_start').execute()
   const asMap = <T>(rows: T[], k: (r: T) => Key, v: (r: T) => unknown) => new Map(rows.map((r) => [k(r), v(r)]))
   assert.deepEqual(
-    asMap(monthly, (r) => key(r.account_id, r.month_start, r.currency), (r) => [r.amount, r.entries]),
+    asMap(monthly.filter((r) => r.entries > 0), (r) => key(r.account_id, r.month_start, r.currency), (r) => [r.amount, r.entries]),
     asMap(direct.rows, (r) => key(r.account_id, r.m, r.currency), (r) => [r.amount, r.n]),
     `${step}: revenue_monthly`,
   )
-  const directTotals = await sql<{ account_id: string; currency: string; amount: number; n: number }>`
+  const directTotals = await sql<{ account_id: string; currency: string; amount: number; n: number; first: string; last: string }>`
     SELECT account_id, currency, sum(amount) AS amount, count(*)::int AS n FROM revenue_entries WHERE org_id = ${orgId} GROUP BY 1, 2`.execute(db)
-  const totals = await db.selectFrom('revenue_totals').select(['account_id', 'currency', 'amount', 'entries']).where('org_id', '=', orgId).execute()
+  const totals = await db.selectFrom('revenue_totals').selectAll().where('org_id', '=', orgId).execute()
   assert.deepEqual(
     asMap(totals, (r) => key(r.account_id, r.currency), (r) => [r.amount, r.entries]),
     asMap(directTotals.rows, (r) => key(r.account_id, r.currency), (r) => [r.amount, r.n]),
     `${step}: revenue_totals`,
   )
+  // Dense months and running sums, per account and currency.
+  for (const t of totals) {
+    const rows = monthly.filter((r) => r.account_id === t.account_id && r.currency === t.currency)
+    assert.equal(rows[0]?.month_start, t.first_month, `${step}: first month`)
+    assert.equal(rows.at(-1)?.month_start, t.last_month, `${step}: last month`)
+    let cents = 0
+    let n = 0
+    for (const [i, r] of rows.entries()) {
+      if (i > 0) assert.equal(r.month_start, nextMonth(rows[i - 1]!.month_start), `${step}: months without a gap`)
+      cents += Math.round(r.amount * 100)
+      n += r.entries
+      assert.deepEqual([r.cum_amount, r.cum_entries], [cents / 100, n], `${step}: running sums of ${t.account_id} ${t.currency} at ${r.month_start}`)
+    }
+    assert.deepEqual([cents / 100, n], [t.amount, t.entries], `${step}: the last running sums are the totals`)
+  }
+  assert.equal(monthly.filter((r) => !totals.some((t) => t.account_id === r.account_id && t.currency === r.currency)).length, 0, `${step}: no orphan months`)
 }
 
 const day = (rnd: Random) => `${rnd.int(2023, 2026)}-${String(rnd.int(1, 12)).padStart(2, '0')}-${String(rnd.int(1, 28)).padStart(2, '0')}`
@@ -145,7 +160,8 @@ describe('revenue rollup', () => {
     await db.deleteFrom('revenue_entries').where('org_id', '=', org.id).where('booked_on', '>=', '2022-06-01').where('booked_on', '<', '2022-07-01').execute()
     await db.deleteFrom('revenue_entries').where('org_id', '=', org.id).where('currency', '=', 'CHF').execute()
     await check('after deletes')
-    assert.equal((await db.selectFrom('revenue_monthly').select('entries').where('org_id', '=', org.id).where('month_start', '=', '2022-06-01').execute()).length, 0)
+    const june = await db.selectFrom('revenue_monthly').select(['amount', 'entries']).where('org_id', '=', org.id).where('month_start', '=', '2022-06-01').where('currency', '=', 'GBP').execute()
+    assert.deepEqual(june, [], 'GBP had only June 2022: no entry left, no rollup rows')
     assert.equal((await db.selectFrom('revenue_totals').select('entries').where('org_id', '=', org.id).where('currency', '=', 'CHF').execute()).length, 0)
 
     // Import: new rows and an existing account by name; then the same file again changes nothing.
