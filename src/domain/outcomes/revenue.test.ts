@@ -197,4 +197,20 @@ describe('revenue rollup', () => {
     }
     assert.ok(report.accounts.some((a) => Object.keys(a.lifetimeValue).length > 0))
   })
+
+  test('concurrent writes to the same accounts keep the rollup exact', async () => {
+    const { app, db } = env
+    const org = await makeOrg(db)
+    const ids: string[] = []
+    for (const name of ['North', 'South']) ids.push((await call(app, org.rep, { method: 'POST', url: '/api/v1/accounts', payload: { name } })).json().id)
+    const rnd = createRandom(21)
+    // Each transaction writes both accounts, in either order, in months before, inside and after what exists.
+    await Promise.all(Array.from({ length: 16 }, (_, i) => db.transaction().execute(async (trx) => {
+      const rows = ids.map((accountId) => ({ org_id: org.id, account_id: accountId, booked_on: day(rnd), amount: Math.round(rnd.float(1, 999) * 100) / 100, currency: 'USD', source: 'test', external_id: `c-${i}-${accountId}` }))
+      await trx.insertInto('revenue_entries').values(i % 2 ? rows : rows.reverse()).execute()
+      if (i % 4 === 0) await trx.deleteFrom('revenue_entries').where('org_id', '=', org.id).where('external_id', '=', `c-${i}-${ids[0]}`).execute()
+    })))
+    await assertRollupMatches(db, org.id, 'after concurrent transactions')
+    await assertWindowsMatch(db, org.id, rnd, 'after concurrent transactions')
+  })
 })
