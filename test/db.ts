@@ -32,9 +32,13 @@ async function goldenImage(): Promise<Blob> {
   return new Blob([readFileSync(file)])
 }
 
-/** A fresh, migrated database for one test process. Close it in an `after` hook. */
-export async function openTestDb(): Promise<DbHandle> {
-  if (TEST_DIALECT === 'pglite') return connect({ dataDir: 'memory://', pgliteImage: await goldenImage() })
+/**
+ * A fresh, migrated database for one test process. Close it in an `after` hook. With
+ * `migrate: false` the database is empty (for testing a migration on existing rows).
+ */
+export async function openTestDb(options: { migrate?: boolean } = {}): Promise<DbHandle> {
+  const migrate = options.migrate ?? true
+  if (TEST_DIALECT === 'pglite') return connect({ dataDir: 'memory://', ...(migrate ? { pgliteImage: await goldenImage() } : {}) })
   const name = `tend_test_${randomBytes(6).toString('hex')}`
   const admin = new pg.Client({ connectionString: ADMIN_URL })
   await admin.connect()
@@ -43,7 +47,7 @@ export async function openTestDb(): Promise<DbHandle> {
   const url = new URL(ADMIN_URL)
   url.pathname = `/${name}`
   const handle = await connect({ databaseUrl: url.toString(), poolSize: 5 })
-  await migrateToLatest(handle.db)
+  if (migrate) await migrateToLatest(handle.db)
   return {
     ...handle,
     close: async () => {

@@ -8,6 +8,7 @@ import * as m0005 from './migrations/0005_plans_moments.ts'
 import * as m0006 from './migrations/0006_surveys.ts'
 import * as m0007 from './migrations/0007_kpis.ts'
 import * as m0008 from './migrations/0008_digest.ts'
+import * as m0011 from './migrations/0011_kpis_more.ts'
 import * as m0012 from './migrations/0012_survey_source_time_zones.ts'
 
 // Explicit list rather than a folder scan: the same files run from tsx, tests and any bundler.
@@ -20,6 +21,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0006_surveys': m0006,
   '0007_kpis': m0007,
   '0008_digest': m0008,
+  '0011_kpis_more': m0011,
   '0012_survey_source_time_zones': m0012,
 }
 
@@ -35,4 +37,11 @@ export async function migrateToLatest(db: Db): Promise<string[]> {
     throw new Error(`Migration ${failed} failed: ${(error as Error).message}`, { cause: error })
   }
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName)
+}
+
+/** Run the migrations up to and including `name` (tests of a migration on existing rows). */
+export async function migrateTo(db: Db, name: string): Promise<void> {
+  if (!(name in MIGRATIONS)) throw new Error(`Unknown migration ${name}`)
+  const { error } = await new Migrator({ db, provider }).migrateTo(name)
+  if (error) throw new Error(`Migrating to ${name} failed: ${(error as Error).message}`, { cause: error })
 }

@@ -557,4 +557,11 @@ export type KpiDatabase = {
   review_commitments: ReviewCommitmentsTable
   programmes: ProgrammesTable
   programme_members: ProgrammeMembersTable
+  revenue_monthly: RevenueMonthlyTable
+  revenue_totals: RevenueTotalsTable
+  account_history: AccountHistoryTable
 }
+// ── Migration 0011: revenue rollup and account tier/owner history (both kept by triggers) ──
+export type RevenueMonthlyTable = { org_id: string; account_id: string; currency: string; month_start: ColumnType<string, string, string>; amount: Numeric; entries: number; cum_amount: Numeric; cum_entries: number }
+export type RevenueTotalsTable = { org_id: string; account_id: string; currency: string; amount: Numeric; entries: number; first_month: ColumnType<string | null, string | null, string | null>; last_month: ColumnType<string | null, string | null, string | null> }
+export type AccountHistoryTable = { org_id: string; account_id: string; tier: string; owner_id: string | null; valid_from: Date; valid_to: Date | null }

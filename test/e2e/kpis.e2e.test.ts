@@ -33,6 +33,12 @@ describe('KPIs and reviews in the web app', { timeout: 300_000 }, () => {
     assert.match((await csv.text()).split('\n')[0]!, /^account_id,account,tier,revenue/)
     await screenshot(page, 'kpis')
     await expectAccessible(page, 'KPI dashboard')
+    // The programme picker names the cohort's size from memberCount (analysts get no member list).
+    const programme = (await (await page.request.get('/api/v1/programmes')).json()).items[0]
+    const programmes = page.getByRole('region', { name: 'Programmes' })
+    await programmes.getByRole('table').waitFor()
+    const picked = await programmes.locator('input').evaluateAll((inputs) => inputs.map((i) => (i as unknown as { value: string }).value))
+    assert.ok(picked.some((v) => v.startsWith(`${programme.name} (from `) && v.endsWith(`, ${programme.memberCount} people)`)), JSON.stringify(picked))
     const breakdown = page.getByRole('region', { name: 'By tier, team and person' })
     await breakdown.locator('label', { hasText: /^Team$/ }).click()
     await breakdown.getByText(/^Team of /).first().waitFor()

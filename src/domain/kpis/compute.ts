@@ -17,8 +17,10 @@ export type HistoryExperience = TrustExperience & { userIds: readonly string[]; 
 export type KpiHistory = {
   /** Every reporting line ever held; validTo null = still so. A user counts from their first line. */
   reportingLines: readonly { userId: string; managerId: string | null; validFrom: number; validTo: number | null }[]
-  /** Current tier and owner (no history is kept of these: see docs/kpis.md). */
+  /** Accounts with their current tier and owner (used as they are when an account has no history rows). */
   accounts: readonly { id: string; tier: string; ownerId: string | null }[]
+  /** Every tier and owner an account ever had; validTo null = still so. An account's first row reaches back before it was created. */
+  accountLines: readonly { accountId: string; tier: string; ownerId: string | null; validFrom: number; validTo: number | null }[]
   stakeholders: readonly { id: string; accountId: string | null; influence: number }[]
   relationships: readonly { id: string; userId: string; stakeholderId: string; importance: number; cadenceDays: number; createdAt: number; archivedAt: number | null }[]
   /** Active (not archived) experiences. */
@@ -89,6 +91,27 @@ export function managersAt(lines: KpiHistory['reportingLines'], t: number): Map<
   return out
 }
 
+/**
+ * Tier and owner of each account as of t, from its history; an account's first row reaches back
+ * before it was created (imported revenue and experiences can predate the account in Tend), and
+ * an account with no history has its current values.
+ */
+export function accountsAt(history: Pick<KpiHistory, 'accounts' | 'accountLines'>, t: number): Map<string, { id: string; tier: string; ownerId: string | null }> {
+  const first = new Map<string, number>()
+  for (const l of history.accountLines) first.set(l.accountId, Math.min(first.get(l.accountId) ?? Infinity, l.validFrom))
+  const asOf = new Map<string, { tier: string; ownerId: string | null }>()
+  for (const l of history.accountLines) {
+    const from = first.get(l.accountId) === l.validFrom ? -Infinity : l.validFrom
+    if (from <= t && (l.validTo === null || l.validTo > t)) asOf.set(l.accountId, { tier: l.tier, ownerId: l.ownerId })
+  }
+  const out = new Map<string, { id: string; tier: string; ownerId: string | null }>()
+  for (const a of history.accounts) {
+    const line = asOf.get(a.id)
+    out.set(a.id, line ? { id: a.id, ...line } : { id: a.id, tier: a.tier, ownerId: a.ownerId })
+  }
+  return out
+}
+
 /** For each manager as of t, everyone below them (any depth) plus themselves. */
 export function teamsAt(managers: Map<string, string | null>): Map<string, Set<string>> {
   const teams = new Map<string, Set<string>>()
@@ -119,7 +142,8 @@ export function computeWeekKpis(history: KpiHistory, weekStart: string): KpiRow[
   const weekEnd = weekStartOf(start + WEEK_MS)
   const managers = managersAt(history.reportingLines, asOf)
   const teams = teamsAt(managers)
-  const accountById = new Map(history.accounts.map((a) => [a.id, a]))
+  // Tier and owner as they were at the end of the week, as teams are.
+  const accountById = accountsAt(history, asOf)
   const stakeholderById = new Map(history.stakeholders.map((s) => [s.id, s]))
   const accountOfStakeholder = (id: string) => stakeholderById.get(id)?.accountId ?? null
 

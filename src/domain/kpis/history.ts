@@ -8,9 +8,10 @@ const ms = (d: Date | null) => (d === null ? null : d.getTime())
 
 /** Everything the KPIs read, for one organisation (archived experiences excluded). */
 export async function loadKpiHistory(db: Db, orgId: string): Promise<KpiHistory> {
-  const [lines, accounts, stakeholders, relationships, experiences, revenue, opportunities] = await Promise.all([
+  const [lines, accounts, accountLines, stakeholders, relationships, experiences, revenue, opportunities] = await Promise.all([
     db.selectFrom('reporting_lines').select(['user_id', 'manager_id', 'valid_from', 'valid_to']).where('org_id', '=', orgId).execute(),
     db.selectFrom('accounts').select(['id', 'tier', 'owner_id']).where('org_id', '=', orgId).where('archived_at', 'is', null).execute(),
+    db.selectFrom('account_history').select(['account_id', 'tier', 'owner_id', 'valid_from', 'valid_to']).where('org_id', '=', orgId).execute(),
     db.selectFrom('stakeholders').select(['id', 'account_id', 'influence']).where('org_id', '=', orgId).where('archived_at', 'is', null).execute(),
     db.selectFrom('relationships').select(['id', 'user_id', 'stakeholder_id', 'importance', 'cadence_days', 'created_at', 'archived_at']).where('org_id', '=', orgId).execute(),
     db
@@ -27,6 +28,7 @@ export async function loadKpiHistory(db: Db, orgId: string): Promise<KpiHistory>
   return {
     reportingLines: lines.map((l) => ({ userId: l.user_id, managerId: l.manager_id, validFrom: l.valid_from.getTime(), validTo: ms(l.valid_to) })),
     accounts: accounts.map((a) => ({ id: a.id, tier: a.tier, ownerId: a.owner_id })),
+    accountLines: accountLines.map((l) => ({ accountId: l.account_id, tier: l.tier, ownerId: l.owner_id, validFrom: l.valid_from.getTime(), validTo: ms(l.valid_to) })),
     stakeholders: stakeholders.map((s) => ({ id: s.id, accountId: s.account_id, influence: s.influence })),
     relationships: relationships.map((r) => ({ id: r.id, userId: r.user_id, stakeholderId: r.stakeholder_id, importance: r.importance, cadenceDays: r.cadence_days, createdAt: r.created_at.getTime(), archivedAt: ms(r.archived_at) })),
     experiences: experiences.map((e) => ({

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { computeTrustScore } from '../trust/model.ts'
-import { computeWeekKpis, teamsAt, managersAt, weekStartOf, weeksBetween, type HistoryExperience, type KpiHistory, type KpiRow } from './compute.ts'
+import { accountsAt, computeWeekKpis, teamsAt, managersAt, weekStartOf, weeksBetween, type HistoryExperience, type KpiHistory, type KpiRow } from './compute.ts'
 import { addMoney, convertMoney } from './money.ts'
 import { computeRoi } from './roi.ts'
 import { correlate, fisherInterval, pearson, ranks, spearman } from './stats.ts'
@@ -22,6 +22,10 @@ function history(): KpiHistory {
       { userId: 'B', managerId: 'M', validFrom: from, validTo: null },
     ],
     accounts: [{ id: 'acc1', tier: 'strategic', ownerId: 'A' }, { id: 'acc2', tier: 'standard', ownerId: 'B' }],
+    accountLines: [
+      { accountId: 'acc1', tier: 'strategic', ownerId: 'A', validFrom: t('2025-06-01'), validTo: null },
+      { accountId: 'acc2', tier: 'standard', ownerId: 'B', validFrom: t('2025-06-01'), validTo: null },
+    ],
     stakeholders: [{ id: 's1', accountId: 'acc1', influence: 4 }, { id: 's2', accountId: 'acc2', influence: 3 }, { id: 's3', accountId: 'acc1', influence: 2 }],
     relationships: [
       { id: 'r1', userId: 'A', stakeholderId: 's1', importance: 5, cadenceDays: 30, createdAt: t('2025-12-01'), archivedAt: null },
@@ -101,6 +105,42 @@ describe('KPI week computation', () => {
     assert.equal(find(computeWeekKpis(h, '2026-01-05'), 'team', 'M')!.relationships, 2)
   })
 
+  test('an account moving from tier key to strategic keeps its earlier weeks in key; its revenue follows the owner of the week', () => {
+    const h = history()
+    // acc2 was a key account of B's until 1 February 2026, then became strategic and A's.
+    const moved: KpiHistory = {
+      ...h,
+      accounts: [h.accounts[0]!, { id: 'acc2', tier: 'strategic', ownerId: 'A' }],
+      accountLines: [
+        h.accountLines[0]!,
+        { accountId: 'acc2', tier: 'key', ownerId: 'B', validFrom: t('2025-06-01'), validTo: t('2026-02-01') },
+        { accountId: 'acc2', tier: 'strategic', ownerId: 'A', validFrom: t('2026-02-01'), validTo: null },
+      ],
+      revenue: [...h.revenue, { accountId: 'acc2', bookedOn: '2026-02-10', amount: 30, currency: 'USD' }],
+    }
+    assert.deepEqual(accountsAt(moved, t('2026-01-20')).get('acc2'), { id: 'acc2', tier: 'key', ownerId: 'B' })
+    assert.deepEqual(accountsAt(moved, t('2026-02-02')).get('acc2'), { id: 'acc2', tier: 'strategic', ownerId: 'A' })
+    // The first known tier reaches back before the account was added (imported history counts).
+    assert.equal(accountsAt(moved, t('2020-01-01')).get('acc2')!.tier, 'key')
+    // An account with no history rows has its current tier.
+    assert.equal(accountsAt({ accounts: [{ id: 'x', tier: 'key', ownerId: null }], accountLines: [] }, 0).get('x')!.tier, 'key')
+
+    const jan = computeWeekKpis(moved, '2026-01-12')
+    assert.deepEqual([find(jan, 'tier', 'key')!.relationships, find(jan, 'tier', 'key')!.revenue], [1, { USD: 70 }])
+    assert.deepEqual([find(jan, 'tier', 'strategic')!.relationships, find(jan, 'tier', 'strategic')!.revenue], [1, {}])
+    assert.equal(find(jan, 'tier', 'standard'), undefined)
+    assert.deepEqual(find(jan, 'user', 'B')!.revenue, { USD: 70 })
+    assert.deepEqual(find(jan, 'user', 'A')!.revenue, {})
+    // The same weeks computed before the move was known are unchanged by it.
+    assert.deepEqual(jan.filter((r) => r.scopeType === 'tier'), computeWeekKpis({ ...h, accountLines: [h.accountLines[0]!, { ...moved.accountLines[1]!, validTo: null }] }, '2026-01-12').filter((r) => r.scopeType === 'tier'))
+
+    const feb = computeWeekKpis(moved, '2026-02-09')
+    assert.equal(find(feb, 'tier', 'key'), undefined)
+    assert.deepEqual([find(feb, 'tier', 'strategic')!.relationships, find(feb, 'tier', 'strategic')!.revenue], [2, { USD: 30 }])
+    assert.deepEqual(find(feb, 'user', 'A')!.revenue, { USD: 30 })
+    assert.deepEqual(find(feb, 'user', 'B')!.revenue, {})
+  })
+
   test('a week is reproducible: later history does not change it; a new relationship counts from its creation', () => {
     const h = history()
     const before = computeWeekKpis(h, '2026-01-05')
@@ -113,7 +153,7 @@ describe('KPI week computation', () => {
   })
 
   test('a week with no data reads zero activity and no trust average', () => {
-    const empty: KpiHistory = { reportingLines: [], accounts: [], stakeholders: [], relationships: [], experiences: [], revenue: [], opportunities: [] }
+    const empty: KpiHistory = { reportingLines: [], accounts: [], accountLines: [], stakeholders: [], relationships: [], experiences: [], revenue: [], opportunities: [] }
     const [org] = computeWeekKpis(empty, '2026-01-05')
     assert.deepEqual([org!.people, org!.relationships, org!.trustAvg, org!.revenue], [0, 0, null, {}])
   })

@@ -80,6 +80,36 @@ describe('KPIs, reviews and programmes API', () => {
     assert.deepEqual(lines.map((l) => [l.manager_id, l.valid_to === null]), [[org.manager.id, false], [manager2.id, true]])
   })
 
+  test('an account keeps its tier and owner history: past weeks stay in the tier it had then', async () => {
+    const { app, db } = env
+    const org = await makeOrg(db)
+    const { account } = await seed(app, org.rep)
+    await call(app, org.rep, { method: 'PATCH', url: `/api/v1/accounts/${account.id}`, payload: { tier: 'key' } })
+    const before = await db.selectFrom('account_history').select(['tier', 'owner_id', 'valid_to']).where('org_id', '=', org.id).where('account_id', '=', account.id).orderBy('valid_from').execute()
+    assert.deepEqual(before.map((l) => [l.tier, l.owner_id, l.valid_to === null]), [['strategic', org.rep.id, false], ['key', org.rep.id, true]])
+    // Backdate the change to the start of this week: the weeks before it were strategic, this week is key.
+    const thisWeek = new Date(`${weekStartOf(Date.now())}T00:00:00Z`)
+    await db.updateTable('account_history').set({ valid_from: new Date(Date.now() - 60 * 86_400_000), valid_to: thisWeek }).where('org_id', '=', org.id).where('account_id', '=', account.id).where('valid_to', 'is not', null).execute()
+    await db.updateTable('account_history').set({ valid_from: thisWeek }).where('org_id', '=', org.id).where('account_id', '=', account.id).where('valid_to', 'is', null).execute()
+    // A change of owner opens a new line too; changing something else does not.
+    await call(app, org.admin, { method: 'PATCH', url: `/api/v1/accounts/${account.id}`, payload: { ownerId: org.manager.id } })
+    await call(app, org.admin, { method: 'PATCH', url: `/api/v1/accounts/${account.id}`, payload: { notes: 'no history for this' } })
+    const lines = await db.selectFrom('account_history').select(['tier', 'owner_id']).where('org_id', '=', org.id).where('account_id', '=', account.id).orderBy('valid_from').execute()
+    assert.deepEqual(lines.map((l) => [l.tier, l.owner_id]), [['strategic', org.rep.id], ['key', org.rep.id], ['key', org.manager.id]])
+
+    assert.equal((await call(app, org.admin, { method: 'POST', url: '/api/v1/kpis/snapshots/rebuild', payload: {} })).statusCode, 200)
+    const weeks = async (tier: string) => (await call(app, org.analyst, { method: 'GET', url: `/api/v1/kpis/series?scope=tier&id=${tier}` })).json().points
+      .filter((p: { relationships: number }) => p.relationships > 0).map((p: { weekStart: string }) => p.weekStart)
+    const strategic = await weeks('strategic')
+    assert.ok(strategic.length >= 1, 'the weeks before the change')
+    assert.ok(strategic.every((w: string) => w < weekStartOf(Date.now())))
+    assert.deepEqual(await weeks('key'), [weekStartOf(Date.now())])
+    // This week's revenue counts for the owner of the account now, the manager, not the rep.
+    const revenueOf = async (id: string) => (await call(app, org.admin, { method: 'GET', url: `/api/v1/kpis/series?scope=user&id=${id}` })).json().points.at(-1)?.revenue
+    assert.deepEqual(await revenueOf(org.manager.id), { USD: 1200 })
+    assert.deepEqual(await revenueOf(org.rep.id), {})
+  })
+
   test('ROI payload states n, interval and what it cannot prove', async () => {
     const { app, db } = env
     const org = await makeOrg(db)
@@ -148,8 +178,22 @@ describe('KPIs, reviews and programmes API', () => {
     const latest = progress.weeks.at(-1)
     assert.deepEqual([latest.cohort.users, latest.cohort.coverage, latest.cohort.coldPerUser], [1, 1, 1])
     assert.deepEqual(progress.latestVsBaseline.cohort.coverage, 0)
+    // Analysts see the aggregates only: how many are enrolled, not who (nor their ids), in the list and in the progress.
+    assert.deepEqual(progress.programme, { id: created.json().id, name: 'Trust 101', startedOn, memberCount: 1 })
+    const listed = (await call(app, org.analyst, { method: 'GET', url: '/api/v1/programmes' })).json().items
+    assert.deepEqual(listed, [{ id: created.json().id, name: 'Trust 101', startedOn, memberCount: 1 }])
+    const csv = await call(app, org.analyst, { method: 'GET', url: `/api/v1/programmes/${created.json().id}/progress?format=csv` })
+    assert.equal(csv.statusCode, 200)
+    assert.ok(!csv.body.includes(org.rep.id) && !csv.body.includes('Test rep'))
+    // Managers and admins, who run programmes, see who is in them.
+    const managerView = (await call(app, org.manager, { method: 'GET', url: `/api/v1/programmes/${created.json().id}/progress` })).json()
+    assert.deepEqual(managerView.programme.members.map((m: { userId: string }) => m.userId), [org.rep.id])
+    assert.deepEqual((await call(app, org.admin, { method: 'GET', url: '/api/v1/programmes' })).json().items[0].members.map((m: { name: string }) => m.name), ['Test rep'])
     const other = await makeOrg(db)
     assertProblem(await call(app, other.manager, { method: 'POST', url: '/api/v1/programmes', payload: { name: 'x', startedOn, userIds: [org.rep.id] } }), 422, ['#/userIds/0'])
+    assert.deepEqual((await call(app, other.analyst, { method: 'GET', url: '/api/v1/programmes' })).json().items, [])
+    assert.deepEqual((await call(app, other.admin, { method: 'GET', url: '/api/v1/programmes' })).json().items, [])
+    await expectTenantIsolation(app, other.analyst, [{ method: 'GET', url: `/api/v1/programmes/${created.json().id}/progress` }])
     await expectTenantIsolation(app, other.admin, [
       { method: 'GET', url: `/api/v1/programmes/${created.json().id}/progress` },
       { method: 'POST', url: `/api/v1/programmes/${created.json().id}/members`, payload: { userIds: [other.rep.id] } },

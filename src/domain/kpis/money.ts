@@ -28,11 +28,15 @@ export type Converted = { currency: string; amount: number } | { currency: strin
  * amount is null and missingRates lists what is missing (the caller shows the amounts apart).
  */
 export function convertMoney(money: MoneyByCurrency, table: RateTable | null | undefined, base = table?.base ?? 'USD'): Converted {
-  const currencies = Object.keys(money).filter((c) => money[c] !== 0)
-  const rateOf = (c: string) => (c === base ? 1 : table && table.base === base ? table.rates[c] : undefined)
-  const missing = currencies.filter((c) => !(rateOf(c)! > 0))
-  if (missing.length > 0) return { currency: base, amount: null, missingRates: missing }
+  // Plain loops, no closures: this runs once per account and money column on the outcome screens.
+  let missing: string[] | null = null
   let cents = 0
-  for (const c of currencies) cents += Math.round(money[c]! * rateOf(c)! * 100)
-  return { currency: base, amount: cents / 100 }
+  for (const c of Object.keys(money)) {
+    const amount = money[c]!
+    if (amount === 0) continue
+    const rate = c === base ? 1 : table && table.base === base ? table.rates[c] : undefined
+    if (rate === undefined || !(rate > 0)) (missing ??= []).push(c)
+    else cents += Math.round(amount * rate * 100)
+  }
+  return missing ? { currency: base, amount: null, missingRates: missing } : { currency: base, amount: cents / 100 }
 }

@@ -6,6 +6,7 @@ import { AppError, forbidden, notFound } from '../../lib/errors.ts'
 import { recordAudit } from '../audit/queries.ts'
 import type { Actor } from '../auth/roles.ts'
 import { TIERS } from '../accounts/schema.ts'
+import { sumRevenue } from '../outcomes/revenue.ts'
 import { getOutcomeSettings } from '../outcomes/service.ts'
 import { listSubtreeIds } from '../users/queries.ts'
 import { weekStartOf, type ScopeType } from './compute.ts'
@@ -120,25 +121,27 @@ export async function getRoi(db: Db, actor: Actor, query: RoiQuery, now = new Da
   const periodStart = query.periodStart ?? addMonths(now.toISOString().slice(0, 10), -months)
   const before = addMonths(periodStart, -months)
   const after = addMonths(periodStart, months)
-  const settings = await getOutcomeSettings(db, actor.orgId)
-  const currency = query.currency ?? settings.rates?.base ?? 'USD'
-  const week = await db.selectFrom('kpi_snapshots').select(sql<string | null>`max(week_start)::text`.as('w'))
-    .where('org_id', '=', actor.orgId).where('scope_type', '=', 'account').where('week_start', '<=', weekStartOf(periodStart)).executeTakeFirst()
-  const trustWeek = week?.w ?? weekStartOf(periodStart)
-  const [accounts, trust, revenue] = await Promise.all([
+  // Trust at the start: the account snapshots of the last week with any, up to the period's start.
+  const trustWeekQuery = db.selectFrom('kpi_snapshots').select(sql<string>`max(week_start)`.as('w'))
+    .where('org_id', '=', actor.orgId).where('scope_type', '=', 'account').where('week_start', '<=', weekStartOf(periodStart))
+  // One round of queries, side by side.
+  const [settings, week, accounts, trust, revenue] = await Promise.all([
+    getOutcomeSettings(db, actor.orgId),
+    db.selectFrom('kpi_snapshots').select(sql<string | null>`max(week_start)::text`.as('w'))
+      .where('org_id', '=', actor.orgId).where('scope_type', '=', 'account').where('week_start', '<=', weekStartOf(periodStart)).executeTakeFirst(),
     db.selectFrom('accounts').select(['id', 'name']).where('org_id', '=', actor.orgId).where('archived_at', 'is', null).execute(),
-    db.selectFrom('kpi_snapshots').select(['scope_id', 'trust_avg']).where('org_id', '=', actor.orgId).where('scope_type', '=', 'account').where('week_start', '=', trustWeek).execute(),
-    db.selectFrom('revenue_entries').select(['account_id', 'currency'])
-      .select([sql<number | null>`sum(amount) filter (where booked_on < ${periodStart})`.as('before'), sql<number | null>`sum(amount) filter (where booked_on >= ${periodStart})`.as('after')])
-      .where('org_id', '=', actor.orgId).where('booked_on', '>=', before).where('booked_on', '<', after).groupBy(['account_id', 'currency']).execute(),
+    db.selectFrom('kpi_snapshots').select(['scope_id', 'trust_avg']).where('org_id', '=', actor.orgId).where('scope_type', '=', 'account').where('week_start', '=', trustWeekQuery).execute(),
+    sumRevenue(db, actor.orgId, [{ from: before, to: periodStart }, { from: periodStart, to: after }]),
   ])
+  const currency = query.currency ?? settings.rates?.base ?? 'USD'
+  const trustWeek = week?.w ?? weekStartOf(periodStart)
   const trustOf = new Map(trust.map((t) => [t.scope_id, t.trust_avg]))
   const inputs = new Map<string, RoiAccountInput>(accounts.map((a) => [a.id, { accountId: a.id, name: a.name, trust: trustOf.get(a.id) ?? null, revenueBefore: {}, revenueAfter: {} }]))
-  for (const r of revenue) {
-    const input = inputs.get(r.account_id)
+  for (const { accountId, currency, sums: [revenueBefore, revenueAfter] } of revenue) {
+    const input = inputs.get(accountId)
     if (!input) continue
-    if (r.before !== null) input.revenueBefore[r.currency.trim()] = r.before
-    if (r.after !== null) input.revenueAfter[r.currency.trim()] = r.after
+    if (revenueBefore != null) input.revenueBefore[currency] = revenueBefore
+    if (revenueAfter != null) input.revenueAfter[currency] = revenueAfter
   }
   // Accounts with no revenue in either period tell nothing about growth: left out silently as not customers then.
   const withRevenue = [...inputs.values()].filter((i) => Object.keys(i.revenueBefore).length || Object.keys(i.revenueAfter).length)

@@ -70,6 +70,40 @@ describe('business outcomes', () => {
     assert.match(csvRes.body.split('\n')[0]!, /^account_id,account,tier,revenue/)
   })
 
+  test('counts leads, opportunities, won, lost, open pipeline and RFPs of the period, per currency', async () => {
+    const { app, db } = env
+    const org = await makeOrg(db)
+    const account = (await call(app, org.rep, { method: 'POST', url: '/api/v1/accounts', payload: { name: 'Hooli' } })).json()
+    const opp = async (kind: string, status: string, openedOn: string, closedOn: string | null, value: number | null, currency = 'USD') => {
+      const res = await call(app, org.rep, { method: 'POST', url: '/api/v1/outcomes/opportunities', payload: { accountId: account.id, kind, title: `${kind} ${openedOn}`, status, value, currency, openedOn, ...(closedOn ? { closedOn } : {}) } })
+      assert.equal(res.statusCode, 201, res.body)
+    }
+    await opp('lead', 'open', '2026-02-01', null, 100) // new lead, open pipeline
+    await opp('opportunity', 'won', '2026-03-01', '2026-04-01', 1000) // new, won
+    await opp('opportunity', 'open', '2026-02-02', null, null) // new (no value), open pipeline
+    await opp('opportunity', 'lost', '2025-06-01', '2026-01-15', 500, 'EUR') // lost in the period, opened before it
+    await opp('opportunity', 'won', '2025-05-01', '2025-12-01', 70) // closed before the period: nothing
+    await opp('opportunity', 'open', '2025-03-01', null, 200, 'EUR') // open pipeline only
+    await opp('opportunity', 'open', '2027-01-01', null, 900) // after the period: nothing
+    await opp('rfp', 'retained', '2026-01-10', '2026-03-01', 5000)
+    await opp('rfp', 'open', '2026-05-01', null, 800) // an open RFP is not a new opportunity
+    await opp('rfp', 'lost', '2025-09-01', '2025-11-01', 300) // closed before the period: nothing
+    const report = (await call(app, org.analyst, { method: 'GET', url: '/api/v1/outcomes?from=2026-01-01&to=2027-01-01' })).json()
+    const hooli = report.accounts.find((a: { name: string }) => a.name === 'Hooli')
+    assert.deepEqual(
+      { newLeads: hooli.newLeads, newOpportunities: hooli.newOpportunities, won: hooli.won, lost: hooli.lost, openPipeline: hooli.openPipeline, rfps: hooli.rfps },
+      {
+        newLeads: { count: 1, value: { USD: 100 } },
+        newOpportunities: { count: 2, value: { USD: 1000 } },
+        won: { count: 1, value: { USD: 1000 } },
+        lost: { count: 1, value: { EUR: 500 } },
+        openPipeline: { count: 3, value: { USD: 100, EUR: 200 } },
+        rfps: { retained: 1, won: 0, lost: 0, open: 1 },
+      },
+    )
+    assert.deepEqual(report.total.openPipeline, hooli.openPipeline)
+  })
+
   test('RFPs, bad input, roles and tenant isolation', async () => {
     const { app, db } = env
     const org = await makeOrg(db)

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto'
-import { sql } from 'kysely'
+import { sql, type RawBuilder } from 'kysely'
 import type { Db } from '../../db/connect.ts'
 import { invalidReference, unprocessable } from '../../lib/errors.ts'
 import { recordAudit } from '../audit/queries.ts'
 import type { Actor } from '../auth/roles.ts'
 import { addMoney, convertMoney, type MoneyByCurrency, type RateTable } from '../kpis/money.ts'
+import { sumRevenue } from './revenue.ts'
 import type { AccountOutcome, CreateOpportunityBody, CreateRevenueBody, OutcomeSettings, OutcomesReport, PeriodQuery } from './schema.ts'
 
 export const DEFAULT_LTV_YEARS = 3
@@ -90,7 +91,14 @@ function finish(d: Draft, rates: RateTable | null, years: number): AccountOutcom
   const projected: MoneyByCurrency = {}
   for (const [c, a] of Object.entries(d.trailing12Months)) addMoney(projected, c, a * years)
   const base = rates?.base ?? 'USD'
-  return { ...d, revenueConverted: convertMoney(d.revenue, rates, base), lifetimeValueConverted: convertMoney(d.lifetimeValue, rates, base), projectedLifetimeValue: sumInto(d.lifetimeValue, projected) }
+  // One literal of a fixed shape (not a spread): this runs for every account on the screen.
+  return {
+    accountId: d.accountId, name: d.name, tier: d.tier,
+    revenue: d.revenue, revenueConverted: convertMoney(d.revenue, rates, base),
+    lifetimeValue: d.lifetimeValue, lifetimeValueConverted: convertMoney(d.lifetimeValue, rates, base),
+    trailing12Months: d.trailing12Months, projectedLifetimeValue: sumInto(d.lifetimeValue, projected),
+    newLeads: d.newLeads, newOpportunities: d.newOpportunities, won: d.won, lost: d.lost, openPipeline: d.openPipeline, rfps: d.rfps,
+  }
 }
 function sumInto(a: MoneyByCurrency, b: MoneyByCurrency): MoneyByCurrency {
   const out = { ...a }
@@ -102,51 +110,63 @@ function sumInto(a: MoneyByCurrency, b: MoneyByCurrency): MoneyByCurrency {
 export async function getOutcomesReport(db: Db, actor: Actor, query: PeriodQuery, now = new Date()): Promise<OutcomesReport> {
   const { from, to } = resolvePeriod(query, now)
   const t12 = shiftYears(to, -1)
-  const settings = await getOutcomeSettings(db, actor.orgId)
-  const [accounts, revenue, opps] = await Promise.all([
+  const [settings, accounts, revenue, opps] = await Promise.all([
+    getOutcomeSettings(db, actor.orgId),
     db.selectFrom('accounts').select(['id', 'name', 'tier']).where('org_id', '=', actor.orgId).where('archived_at', 'is', null).execute(),
-    db.selectFrom('revenue_entries').select(['account_id', 'currency'])
-      .select([
-        sql<number | null>`sum(amount) filter (where booked_on >= ${from} and booked_on < ${to})`.as('period'),
-        sql<number | null>`sum(amount) filter (where booked_on < ${to})`.as('ltv'),
-        sql<number | null>`sum(amount) filter (where booked_on >= ${t12} and booked_on < ${to})`.as('t12'),
-      ])
-      .where('org_id', '=', actor.orgId).where('booked_on', '<', to).groupBy(['account_id', 'currency']).execute(),
-    db.selectFrom('opportunities').select(['account_id', 'kind', 'status', 'currency'])
-      .select([
-        sql<number>`count(*) filter (where opened_on >= ${from} and opened_on < ${to})::int`.as('new_n'),
-        sql<number | null>`sum(value) filter (where opened_on >= ${from} and opened_on < ${to})`.as('new_v'),
-        sql<number>`count(*) filter (where closed_on >= ${from} and closed_on < ${to})::int`.as('closed_n'),
-        sql<number | null>`sum(value) filter (where closed_on >= ${from} and closed_on < ${to})`.as('closed_v'),
-        sql<number>`count(*) filter (where status = 'open' and opened_on < ${to})::int`.as('open_n'),
-        sql<number | null>`sum(value) filter (where status = 'open' and opened_on < ${to})`.as('open_v'),
-      ])
-      .where('org_id', '=', actor.orgId).groupBy(['account_id', 'kind', 'status', 'currency']).execute(),
+    // Period, lifetime to date, trailing 12 months: from the monthly rollup, equal to summing the entries.
+    sumRevenue(db, actor.orgId, [{ from, to }, { from: null, to }, { from: t12, to }]),
+    // One row per account and currency with every count the screen shows (grouping by kind and
+    // status as well made ~4 times the groups and spilled the hash to disk at 100,000 rows).
+    db.selectFrom('opportunities').select(['account_id', 'currency'])
+      .select(() => {
+        const opened = sql`opened_on >= ${from} AND opened_on < ${to}`
+        const closed = sql`closed_on >= ${from} AND closed_on < ${to}`
+        const open = sql`status = 'open' AND opened_on < ${to}`
+        const n = <A extends string>(where: RawBuilder<unknown>, as: A) => sql<number>`count(*) FILTER (WHERE ${where})::int`.as(as)
+        const v = <A extends string>(where: RawBuilder<unknown>, as: A) => sql<number | null>`sum(value) FILTER (WHERE ${where})`.as(as)
+        const deal = (status: string) => sql`kind <> 'rfp' AND status = ${status} AND ${closed}`
+        const rfp = (status: string) => sql`kind = 'rfp' AND status = ${status} AND ${closed}`
+        return [
+          n(sql`kind = 'lead' AND ${opened}`, 'leads_n'), v(sql`kind = 'lead' AND ${opened}`, 'leads_v'),
+          n(sql`kind = 'opportunity' AND ${opened}`, 'opps_n'), v(sql`kind = 'opportunity' AND ${opened}`, 'opps_v'),
+          n(deal('won'), 'won_n'), v(deal('won'), 'won_v'),
+          n(deal('lost'), 'lost_n'), v(deal('lost'), 'lost_v'),
+          n(sql`kind <> 'rfp' AND ${open}`, 'open_n'), v(sql`kind <> 'rfp' AND ${open}`, 'open_v'),
+          n(rfp('retained'), 'rfp_retained'), n(rfp('won'), 'rfp_won'), n(rfp('lost'), 'rfp_lost'), n(sql`kind = 'rfp' AND ${open}`, 'rfp_open'),
+        ]
+      })
+      // Only rows that count in one of the sums above: opened or closed in the period, or open.
+      .where('org_id', '=', actor.orgId)
+      .where((eb) => eb.or([
+        eb.and([eb('opened_on', '>=', from), eb('opened_on', '<', to)]),
+        eb.and([eb('closed_on', 'is not', null), eb('closed_on', '>=', from), eb('closed_on', '<', to)]),
+        eb.and([eb('status', '=', 'open'), eb('opened_on', '<', to)]),
+      ]))
+      .groupBy(['account_id', 'currency']).execute(),
   ])
   const drafts = new Map(accounts.map((a) => [a.id, emptyOutcome(a.id, a.name, a.tier)]))
   const total = emptyOutcome(null, 'All accounts', null)
-  for (const r of revenue) {
-    for (const d of [drafts.get(r.account_id), total]) {
+  for (const { accountId, currency: c, sums: [period, ltv, t12] } of revenue) {
+    for (const d of [drafts.get(accountId), total]) {
       if (!d) continue
-      const c = r.currency.trim()
-      if (r.period !== null) addMoney(d.revenue, c, r.period)
-      if (r.ltv !== null) addMoney(d.lifetimeValue, c, r.ltv)
-      if (r.t12 !== null) addMoney(d.trailing12Months, c, r.t12)
+      if (period != null) addMoney(d.revenue, c, period)
+      if (ltv != null) addMoney(d.lifetimeValue, c, ltv)
+      if (t12 != null) addMoney(d.trailing12Months, c, t12)
     }
   }
   for (const o of opps) {
     for (const d of [drafts.get(o.account_id), total]) {
       if (!d) continue
       const c = o.currency.trim()
-      if (o.kind === 'rfp') {
-        if (o.status === 'open') d.rfps.open += o.open_n
-        else d.rfps[o.status as 'retained' | 'won' | 'lost'] += o.closed_n
-        continue
-      }
-      bump(o.kind === 'lead' ? d.newLeads : d.newOpportunities, o.new_n, c, o.new_v)
-      if (o.status === 'won') bump(d.won, o.closed_n, c, o.closed_v)
-      if (o.status === 'lost') bump(d.lost, o.closed_n, c, o.closed_v)
-      if (o.status === 'open') bump(d.openPipeline, o.open_n, c, o.open_v)
+      bump(d.newLeads, o.leads_n, c, o.leads_v)
+      bump(d.newOpportunities, o.opps_n, c, o.opps_v)
+      bump(d.won, o.won_n, c, o.won_v)
+      bump(d.lost, o.lost_n, c, o.lost_v)
+      bump(d.openPipeline, o.open_n, c, o.open_v)
+      d.rfps.retained += o.rfp_retained
+      d.rfps.won += o.rfp_won
+      d.rfps.lost += o.rfp_lost
+      d.rfps.open += o.rfp_open
     }
   }
   const years = settings.ltvProjectionYears

@@ -2,7 +2,13 @@ import { Type, type Static } from 'typebox'
 import { Nullable, StringEnum, Uuid } from '../../lib/schema.ts'
 import { IsoDate } from '../outcomes/schema.ts'
 
-export const ProgrammeSchema = Type.Object({ id: Uuid, name: Type.String(), startedOn: Type.String(), members: Type.Array(Type.Object({ userId: Uuid, name: Type.String(), enrolledOn: Type.String() })) })
+export const ProgrammeSchema = Type.Object({
+  id: Uuid,
+  name: Type.String(),
+  startedOn: Type.String(),
+  memberCount: Type.Integer({ description: 'People enrolled' }),
+  members: Type.Optional(Type.Array(Type.Object({ userId: Uuid, name: Type.String(), enrolledOn: Type.String() }), { description: 'Who is enrolled: only for roles that may see people-level records (not analysts, who see the aggregates only)' })),
+})
 export type Programme = Static<typeof ProgrammeSchema>
 export const CreateProgrammeBodySchema = Type.Object({
   name: Type.String({ minLength: 1, maxLength: 200 }),

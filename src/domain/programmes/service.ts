@@ -2,18 +2,30 @@ import { sql } from 'kysely'
 import type { Db } from '../../db/connect.ts'
 import { forbidden, invalidReference, notFound } from '../../lib/errors.ts'
 import { recordAudit } from '../audit/queries.ts'
-import type { Actor } from '../auth/roles.ts'
+import { can, type Actor } from '../auth/roles.ts'
 import { weekStartOf } from '../kpis/compute.ts'
 import type { CreateProgrammeBody, Programme, ProgrammeGroup } from './schema.ts'
 
 const canManage = (actor: Actor) => actor.role === 'admin' || actor.role === 'manager'
 
-async function loadProgramme(db: Db, orgId: string, id: string): Promise<Programme> {
+type FullProgramme = Programme & { members: NonNullable<Programme['members']> }
+
+async function loadProgramme(db: Db, orgId: string, id: string): Promise<FullProgramme> {
   const p = await db.selectFrom('programmes').selectAll().where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst()
   if (!p) throw notFound('Programme')
   const members = await db.selectFrom('programme_members as m').innerJoin('users as u', (j) => j.onRef('u.org_id', '=', 'm.org_id').onRef('u.id', '=', 'm.user_id'))
     .select(['m.user_id', 'u.name', 'm.enrolled_on']).where('m.org_id', '=', orgId).where('m.programme_id', '=', id).orderBy('u.name').execute()
-  return { id: p.id, name: p.name, startedOn: p.started_on, members: members.map((m) => ({ userId: m.user_id, name: m.name, enrolledOn: m.enrolled_on })) }
+  return { id: p.id, name: p.name, startedOn: p.started_on, memberCount: members.length, members: members.map((m) => ({ userId: m.user_id, name: m.name, enrolledOn: m.enrolled_on })) }
+}
+
+/**
+ * What the caller may see of a programme: who is enrolled is people-level information, for
+ * roles that may see records; analysts see the aggregates only (the count, the group figures).
+ */
+export function visibleProgramme(actor: Actor, p: FullProgramme): Programme {
+  if (can(actor.role, 'records')) return p
+  const { members: _hidden, ...rest } = p
+  return rest
 }
 
 async function checkUsers(db: Db, orgId: string, userIds: string[]) {
@@ -24,7 +36,7 @@ async function checkUsers(db: Db, orgId: string, userIds: string[]) {
 
 export async function listProgrammes(db: Db, actor: Actor): Promise<Programme[]> {
   const ids = await db.selectFrom('programmes').select('id').where('org_id', '=', actor.orgId).orderBy('started_on', 'desc').execute()
-  return Promise.all(ids.map((p) => loadProgramme(db, actor.orgId, p.id)))
+  return Promise.all(ids.map(async (p) => visibleProgramme(actor, await loadProgramme(db, actor.orgId, p.id))))
 }
 
 export async function createProgramme(db: Db, actor: Actor, body: CreateProgrammeBody): Promise<Programme> {
@@ -99,7 +111,7 @@ export async function getProgress(db: Db, actor: Actor, id: string) {
   const notes = ['Cohort and others are compared on the same weekly snapshots; the difference is an association with enrolment, not proof the programme caused it (who was enrolled, and why, matters).']
   if (!baseline) notes.push(`No snapshot for the baseline week ${baselineWeek}: rebuild snapshots from before the start (tend kpis snapshot --since ${baselineWeek}).`)
   return {
-    programme,
+    programme: visibleProgramme(actor, programme),
     baselineWeek,
     baseline: baseline ? { cohort: baseline.cohort, others: baseline.others } : null,
     weeks,

@@ -46,7 +46,7 @@ export function ProgrammesSection({ canCreate }: { canCreate: boolean }) {
         {canCreate ? <NewProgramme onCreated={(p) => setSelected(p.id)} /> : null}
         {list.isPending ? <PageLoader /> : list.isError ? <ErrorNotice error={list.error} /> : list.data.length === 0 ? <EmptyState title="No programmes yet" /> : (
           <>
-            <Select size="xs" w={320} label="Programme" value={id} onChange={setSelected} data={list.data.map((p) => ({ value: p.id, label: `${p.name} (from ${formatDate(p.startedOn)}, ${p.members.length} people)` }))} allowDeselect={false} />
+            <Select size="xs" w={320} label="Programme" value={id} onChange={setSelected} data={list.data.map((p) => ({ value: p.id, label: `${p.name} (from ${formatDate(p.startedOn)}, ${p.memberCount} people)` }))} allowDeselect={false} />
             {progress.isPending ? <PageLoader /> : progress.isError ? <ErrorNotice error={progress.error} /> : (
               <>
                 {progress.data.latestVsBaseline ? (
