@@ -1,9 +1,11 @@
 import { fork } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { existsSync, readdirSync } from 'node:fs'
-import { cpus, loadavg, totalmem } from 'node:os'
+import { createWriteStream, existsSync, readdirSync, readFileSync } from 'node:fs'
+import { once } from 'node:events'
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
+import { parse as parseCsv } from 'csv-parse/sync'
 import pg from 'pg'
 import { connect, type DbHandle } from '../src/db/connect.ts'
 import { migrateToLatest } from '../src/db/migrate.ts'
@@ -13,9 +15,15 @@ import { getResponsiveness } from '../src/domain/email/responsiveness.ts'
 import { getSuggestions, listUnanswered } from '../src/domain/email/service.ts'
 import { readMbox } from '../src/domain/email/split.ts'
 import { importPath } from '../src/domain/imports/importers.ts'
-import type { ImportReport } from '../src/domain/imports/report.ts'
+import { mergeReport, type ImportReport } from '../src/domain/imports/report.ts'
 
 // npm run bench:import -- [--db=both|postgres|pglite] [--stakeholders=500]
+// npm run bench:import -- --mode=contacts [--db=both|postgres|pglite] [--rows=50000]
+//
+// Contacts mode: every real contact file of ../shared/data (the CRM CSV exports and the vCard
+// fixtures), then a generated CSV of --rows rows (the 499-contact atomic-crm export repeated
+// with distinct addresses), each imported into a fresh organisation, then imported again (all
+// duplicates). Rows per second and the reports are printed per file.
 //
 // The whole Enron folder of ../shared/data (43,504 messages in 398 mbox files) imported into a
 // fresh database, each database in its own child process so that peak RSS is its own. The
@@ -27,7 +35,12 @@ import type { ImportReport } from '../src/domain/imports/report.ts'
 
 const FOLDER = new URL('../../shared/data/email/enron-dev/mbox/', import.meta.url).pathname
 const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
-const { values: args } = parseArgs({ options: { db: { type: 'string', default: 'both' }, stakeholders: { type: 'string', default: '500' }, child: { type: 'boolean', default: false }, keep: { type: 'boolean', default: false } } })
+const { values: args } = parseArgs({
+  options: {
+    db: { type: 'string', default: 'both' }, stakeholders: { type: 'string', default: '500' }, child: { type: 'boolean', default: false }, keep: { type: 'boolean', default: false },
+    mode: { type: 'string', default: 'mail' }, rows: { type: 'string', default: '50000' },
+  },
+})
 
 const files = () => readdirSync(FOLDER).sort().map((f) => join(FOLDER, f))
 const seconds = (started: number) => (performance.now() - started) / 1000
@@ -169,6 +182,98 @@ async function child(dialect: 'postgres' | 'pglite') {
   }
 }
 
+
+const DATA = new URL('../../shared/data/', import.meta.url).pathname
+const CONTACT_FILES = [
+  'crm/salesforce-lwc-recipes/data/Accounts-Contacts.csv',
+  'crm/atomic-crm-samples/test-data/contacts.csv',
+  'crm/atomic-crm-samples/src/components/atomic-crm/contacts/contacts_export.csv',
+  'crm/rolomind-import-fixtures/tests/fixtures/google.csv',
+  'crm/rolomind-import-fixtures/tests/fixtures/linkedin.csv',
+]
+
+function vcardFiles(): string[] {
+  const out: string[] = []
+  const walk = (dir: string) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      if (e.isDirectory()) walk(join(dir, e.name))
+      else if (/\.vcf$/i.test(e.name)) out.push(join(dir, e.name))
+    }
+  }
+  walk(join(DATA, 'contacts'))
+  return out.sort()
+}
+
+/** The atomic-crm export (499 real-looking rows) repeated up to `rows` rows, each copy with its own addresses and companies. */
+async function generatedCsv(rows: number): Promise<string> {
+  const source = readFileSync(join(DATA, 'crm/atomic-crm-samples/test-data/contacts.csv'), 'utf8')
+  const records = parseCsv(source, { bom: true }) as string[][]
+  const [header, ...body] = records as [string[], ...string[][]]
+  const emailColumns = header.map((h, i) => (/^email_/.test(h) ? i : -1)).filter((i) => i >= 0)
+  const companyColumns = header.map((h, i) => (h === 'company_name' || h === 'company' ? i : -1)).filter((i) => i >= 0)
+  const file = join(tmpdir(), `tend-bench-contacts-${rows}.csv`)
+  const out = createWriteStream(file)
+  const line = (cells: string[]) => cells.map((c) => (/[",\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)).join(',') + '\n'
+  out.write(line(header))
+  for (let n = 0; n < rows; n++) {
+    const copy = Math.floor(n / body.length)
+    const row = [...body[n % body.length]!]
+    for (const i of emailColumns) if (row[i]) row[i] = `c${copy}.${row[i]}`
+    for (const i of companyColumns) if (row[i]) row[i] = `${row[i]} ${copy % 20}`
+    if (!out.write(line(row))) await once(out, 'drain')
+  }
+  out.end()
+  await once(out, 'close')
+  return file
+}
+
+type ContactRun = { file: string; rows: number; seconds: number; again: number; report: Record<string, number>; againReport: Record<string, number> }
+
+async function contactsChild(dialect: 'postgres' | 'pglite') {
+  const handle = await openDb(dialect)
+  const report = (r: ImportReport) => ({ created: r.created, matched: r.matched, skippedDuplicate: r.skippedDuplicate, failed: r.failed, merged: (r.details.mergedInImport ?? 0) + (r.details.mergedIntoExisting ?? 0), accountsCreated: r.details.accountsCreated ?? 0 })
+  try {
+    const { db } = handle
+    const runs: ContactRun[] = []
+    const one = async (label: string, paths: string[]) => {
+      const org = await db.insertInto('organisations').values({ name: 'Contacts bench', slug: `contacts-${randomBytes(3).toString('hex')}` }).returning('id').executeTakeFirstOrThrow()
+      const actor: Actor = { orgId: org.id, userId: '00000000-0000-0000-0000-000000000000', role: 'admin', name: 'bench', via: 'system' }
+      const importAll = async () => {
+        const total: ImportReport = { created: 0, matched: 0, skippedDuplicate: 0, failed: 0, failures: [], details: {} }
+        for (const path of paths) mergeReport(total, await importPath({ db, orgId: org.id, actor }, path))
+        return total
+      }
+      let started = performance.now()
+      const first = await importAll()
+      const seconds = (performance.now() - started) / 1000
+      started = performance.now()
+      const second = await importAll()
+      const again = (performance.now() - started) / 1000
+      const rows = first.created + first.matched + first.skippedDuplicate + first.failed + (first.details.accountRows ?? 0)
+      runs.push({ file: label, rows, seconds, again, report: report(first), againReport: report(second) })
+    }
+    for (const f of CONTACT_FILES) await one(f.split('/').pop()!, [join(DATA, f)])
+    const cards = vcardFiles()
+    await one(`${cards.length} vCard fixtures (contacts/)`, cards)
+    await one(`generated CSV, ${Number(args.rows).toLocaleString('en-GB')} rows`, [await generatedCsv(Number(args.rows))])
+    process.send!({ dialect, runs, peakRssMb: mb(process.memoryUsage().rss), database: handle.name })
+  } finally {
+    await handle.close()
+  }
+}
+
+function runContactsChild(dialect: string): Promise<{ dialect: string; runs: ContactRun[]; peakRssMb: number; database?: string }> {
+  return new Promise((resolve, reject) => {
+    const proc = fork(new URL(import.meta.url).pathname, ['--child', '--mode=contacts', `--db=${dialect}`, `--rows=${args.rows}`, ...(args.keep ? ['--keep'] : [])], { execArgv: ['--import', 'tsx'] })
+    let result: { dialect: string; runs: ContactRun[]; peakRssMb: number; database?: string } | undefined
+    proc.on('message', (m) => (result = m as typeof result))
+    proc.on('exit', (code) => {
+      if (!result) return reject(new Error(`${dialect} run failed (exit ${code})`))
+      resolve(result.database ? dropDatabase(result.database).then(() => result!) : result)
+    })
+  })
+}
+
 type Result = {
   dialect: string; total: number; users: number; stakeholders: number; stored: number
   floor: { seconds: number; peakMb: number }; parse: { seconds: number; peakMb: number }
@@ -191,7 +296,19 @@ function runChild(dialect: string): Promise<Result> {
 }
 
 if (args.child) {
-  await child(args.db as 'postgres' | 'pglite')
+  if (args.mode === 'contacts') await contactsChild(args.db as 'postgres' | 'pglite')
+  else await child(args.db as 'postgres' | 'pglite')
+} else if (args.mode === 'contacts') {
+  console.log(`bench:import contacts — ${cpus().length} × ${cpus()[0]?.model}, ${mb(totalmem()) / 1000} GB RAM, Node ${process.version}`)
+  for (const dialect of args.db === 'both' ? ['postgres', 'pglite'] : [args.db!]) {
+    const loadBefore = loadavg()[0]!.toFixed(1)
+    const r = await runContactsChild(dialect)
+    console.log(`\n${dialect} (load average ${loadBefore} before, ${loadavg()[0]!.toFixed(1)} after; RSS at the end ${r.peakRssMb} MB)`)
+    for (const run of r.runs) {
+      console.log(`  ${run.file}: ${run.rows.toLocaleString('en-GB')} records in ${run.seconds.toFixed(2)} s = ${Math.round(run.rows / run.seconds).toLocaleString('en-GB')}/s; again ${run.again.toFixed(2)} s = ${Math.round(run.rows / run.again).toLocaleString('en-GB')}/s`)
+      console.log(`    first ${JSON.stringify(run.report)}  again ${JSON.stringify(run.againReport)}`)
+    }
+  }
 } else {
   if (!existsSync(FOLDER)) {
     console.error(`bench:import needs the Enron mailboxes in ${FOLDER} (../shared/data beside the repository)`)

@@ -52,3 +52,27 @@ describe('tend import and tend suggestions', { skip }, () => {
     assert.match(missing.stderr, /does not exist/)
   })
 })
+
+const VCARD4 = join(ROOT, '../shared/data/contacts/kde-kcontacts/autotests/data/vcard4.vcf')
+const GMAIL = join(ROOT, '../shared/data/contacts/ez-vcard/src/test/resources/ezvcard/io/text/gmail-list.vcf')
+
+describe('tend import exit codes', { skip: existsSync(VCARD4) && existsSync(GMAIL) ? false : 'contact fixtures not found beside the repository' }, () => {
+  test('0 when every record was imported, 2 when some failed (with the summary), 1 when the import cannot run', async () => {
+    assert.equal((await tend(['org', 'create', '--name', 'Cards', '--slug', 'cards'])).code, 0)
+    const fine = await tend(['import', GMAIL, '--org', 'cards'])
+    assert.equal(fine.code, 0, fine.stderr)
+    assert.match(fine.stdout, /^Created 3, matched 0, skipped as duplicate 0, failed 0 in/)
+
+    // One card of this file is deliberately broken: the others are imported, the summary says
+    // which failed and why, and the exit code tells a script that not everything went in.
+    const partly = await tend(['import', VCARD4, '--org', 'cards'])
+    assert.equal(partly.code, 2, partly.stderr)
+    assert.match(partly.stdout, /, failed 1 in [\d.]+ s/)
+    assert.match(partly.stdout, /^ {2}failed vcard4\.vcf:\d+ \(card 1\): not a readable vCard/m)
+
+    const unknownOrg = await tend(['import', GMAIL, '--org', 'no-such-org'])
+    assert.equal(unknownOrg.code, 1)
+    assert.match(unknownOrg.stderr, /No organisation with the slug "no-such-org"/)
+    assert.equal(unknownOrg.stdout, '')
+  })
+})

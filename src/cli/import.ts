@@ -2,7 +2,8 @@ import { access } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { Presets, SingleBar } from 'cli-progress'
 import { InvalidArgumentError, Option, type Command } from 'commander'
-import type { Db } from '../db/connect.ts'
+import { ConfigError } from '../config.ts'
+import { DataDirLockedError, type Db } from '../db/connect.ts'
 import type { Actor, Role } from '../domain/auth/roles.ts'
 import { acceptSuggestions, getSuggestions } from '../domain/email/service.ts'
 import { IMPORT_FORMATS, type ImportFormat } from '../domain/imports/detect.ts'
@@ -13,6 +14,10 @@ import { listOrganisations } from '../domain/orgs/queries.ts'
 import { findUserByEmail } from '../domain/users/queries.ts'
 import { AppError } from '../lib/errors.ts'
 import { findOrganisation, systemActor, withDatabase } from './data.ts'
+
+/** `tend import` exits 0 when every record was imported, 2 when some failed (the summary lists them), 1 when the import could not run or stopped. */
+export const EXIT_RECORDS_FAILED = 2
+export const EXIT_FATAL = 1
 
 type ImportOptions = { org?: string; as?: string; format?: ImportFormat; progress: boolean; since?: Date; until?: Date; tz?: string; map?: Record<string, string> }
 
@@ -98,7 +103,7 @@ export function registerImport(program: Command) {
   registerSuggestions(program)
   program
     .command('import')
-    .description('Import mail (mbox, maildir, .eml), calendars (.ics), contacts (.vcf, .csv) from a file or a folder; ends with a summary')
+    .description('Import mail (mbox, maildir, .eml), calendars (.ics), contacts (.vcf, .csv) or a tend export (.jsonl) from a file or a folder; ends with a summary. Exit code 0: all imported; 2: some records failed (listed); 1: the import could not run')
     .argument('<path>', 'a file or a folder (a maildir, or a folder of files of any of these formats)')
     .option('--org <slug>', 'organisation (may be left out when there is only one)')
     .option('--as <email>', 'the user doing the import (recorded in the audit log); default: the system')
@@ -132,9 +137,21 @@ export function registerImport(program: Command) {
           const report = await importPath({ db, orgId: org.id, actor, onProgress: bar.update, options }, target, opts.format)
           bar.stop()
           console.log(formatReport(report, (Date.now() - started) / 1000))
-        } finally {
+          // Some records could not be imported (listed above): the rest was, but say so to scripts.
+          if (report.failed > 0) process.exitCode = EXIT_RECORDS_FAILED
+        } catch (err) {
           bar.stop()
+          if (err instanceof AppError) throw err
+          // Anything else stops the import (the database went away, a bug): batches already
+          // written are whole, and running the same import again completes it.
+          console.error(`tend: the import stopped: ${(err as Error).message}\n  Every batch written so far is complete; run the same import again to finish it.`)
+          process.exitCode = EXIT_FATAL
         }
+      }).catch((err: unknown) => {
+        // The database could not be opened (a locked data folder, bad configuration).
+        if (!(err instanceof ConfigError || err instanceof DataDirLockedError)) throw err
+        console.error(`tend: ${err.message}`)
+        process.exitCode = EXIT_FATAL
       })
     })
 }

@@ -1,12 +1,12 @@
-import { readFile } from 'node:fs/promises'
 import { basename } from 'node:path'
 import { sql } from 'kysely'
 import type { Db } from '../../db/connect.ts'
 import { loadDirectory, matchParticipants, type Directory } from '../email/directory.ts'
 import { EARLIEST_EXPERIENCE } from '../experiences/schema.ts'
 import { refreshTrustAfterWrite } from '../trust/refresh.ts'
-import { DEFAULT_MAX_OCCURRENCES, isKnownZone, parseCalendar, type MeetingOccurrence } from './calendar.ts'
+import { CalendarReader, DEFAULT_MAX_OCCURRENCES, isKnownZone, type MeetingOccurrence } from './calendar.ts'
 import type { ImportContext } from './importers.ts'
+import { readLines } from './lines.ts'
 import { DEFAULT_LOOKBACK_DAYS } from './options.ts'
 import { actingUserId, addDetail, addFailure, emptyReport, type ImportReport } from './report.ts'
 
@@ -82,34 +82,52 @@ export function calendarWindow(ctx: ImportContext, now = Date.now()) {
   return { from, to, timeZone, maxOccurrencesPerEvent: DEFAULT_MAX_OCCURRENCES }
 }
 
-/** The importer of the dispatch table for one .ics file. */
+/**
+ * The importer of the dispatch table for one .ics file: streamed line by line (see
+ * CalendarReader: memory stays flat whatever the file weighs), occurrences matched and written
+ * in batches of BATCH_SIZE as they come.
+ */
 export async function importCalendarFile(ctx: ImportContext, path: string): Promise<ImportReport> {
   const report = emptyReport()
   const name = basename(path)
-  const bytes = await readFile(path)
-  const parsed = parseCalendar(bytes.toString('utf8'), calendarWindow(ctx))
-  for (const issue of parsed.issues) {
-    const where = issue.index === null ? name : `${name} (event ${issue.index}${issue.uid ? `, UID ${issue.uid}` : ''})`
-    addFailure(report, where, issue.reason)
-  }
-  addDetail(report, 'occurrences', parsed.occurrences.length)
-  addDetail(report, 'cancelled', parsed.cancelled)
-  addDetail(report, 'outsideWindow', parsed.outsideWindow)
   const directory = await loadDirectory(ctx.db, ctx.orgId)
-  const meetings: Meeting[] = []
-  for (const occurrence of parsed.occurrences) {
-    const meeting = matchMeeting(directory, occurrence)
-    if (meeting) meetings.push(meeting)
-    else addDetail(report, 'withoutKnownPeople')
-  }
-  for (let i = 0; i < meetings.length; i += BATCH_SIZE) {
-    const batch = meetings.slice(i, i + BATCH_SIZE)
+  const reader = new CalendarReader(calendarWindow(ctx))
+  let meetings: Meeting[] = []
+  const writeBatch = async () => {
+    const batch = meetings
+    meetings = []
+    if (!batch.length) return
     const created = await writeMeetings(ctx.db, ctx, batch, path)
     report.created += created
     report.skippedDuplicate += batch.length - created
     ctx.onProgress?.({ records: batch.length, bytes: 0 })
   }
+  const drain = async () => {
+    const parsed = reader.take()
+    for (const issue of parsed.issues) {
+      const where = issue.index === null ? name : `${name} (event ${issue.index}${issue.uid ? `, UID ${issue.uid}` : ''})`
+      addFailure(report, where, issue.reason)
+    }
+    addDetail(report, 'occurrences', parsed.occurrences.length)
+    addDetail(report, 'cancelled', parsed.cancelled)
+    addDetail(report, 'outsideWindow', parsed.outsideWindow)
+    for (const occurrence of parsed.occurrences) {
+      const meeting = matchMeeting(directory, occurrence)
+      if (meeting) meetings.push(meeting)
+      else addDetail(report, 'withoutKnownPeople')
+      if (meetings.length >= BATCH_SIZE) await writeBatch()
+    }
+  }
+  for await (const lines of readLines(path, (bytes) => ctx.onProgress?.({ records: 0, bytes }))) {
+    for (const line of lines) {
+      reader.push(line)
+      if (reader.pendingOccurrences >= BATCH_SIZE) await drain()
+    }
+    await drain()
+  }
+  reader.end()
+  await drain()
+  await writeBatch()
   addDetail(report, 'experiences', report.created)
-  ctx.onProgress?.({ records: 0, bytes: bytes.length })
   return report
 }

@@ -5,7 +5,7 @@ import { describe, test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { call, makeOrg, useTestEnv } from '../../../test/helpers.ts'
 import { insertUser } from '../users/queries.ts'
-import { parseCalendar, repairCalendarText, wallClockToUtc } from './calendar.ts'
+import { CALENDAR_LIMITS, parseCalendar, repairCalendarText, wallClockToUtc } from './calendar.ts'
 import { importCalendarFile } from './calendar-import.ts'
 
 // Real calendars of other parsers' test suites, read from ../shared/data (never copied here).
@@ -50,10 +50,17 @@ describe('calendar parsing', { skip }, () => {
   })
 
   test('reports broken files and broken events with their index and goes on with the rest', () => {
-    const unreadable = parseCalendar(read('libical/test-data/issue253.ics'), WIDE)
-    assert.equal(unreadable.issues.length, 1)
-    assert.equal(unreadable.issues[0]!.index, null)
-    assert.match(unreadable.issues[0]!.reason, /frequency/)
+    // Each event is parsed on its own: one with a broken rule is reported, the others are read
+    // (ical.js rejects the whole file when it is parsed in one piece).
+    const rfc7529 = parseCalendar(read('python-icalendar/src/icalendar/tests/calendars/rfc_7529.ics'), WIDE)
+    assert.deepEqual(rfc7529.issues, [{ index: 1, uid: '4.3.2', reason: 'BYMONTH: invalid value "13" must be < 1' }])
+    assert.equal(rfc7529.occurrences.length, 39)
+    assert.deepEqual(parseCalendar('Just some notes\n', WIDE).issues, [{ index: null, uid: null, reason: 'no VCALENDAR or VEVENT in the file' }])
+    // A file cut short (an interrupted download) loses the event it ends in, and only that one.
+    const whole = read('node-ical/test/fixtures/multi-event-basic.ics')
+    const cut = parseCalendar(whole.slice(0, whole.indexOf('END:VEVENT', whole.indexOf('END:VEVENT') + 1) - 5), WIDE)
+    assert.deepEqual(cut.issues.map((i) => [i.index, i.reason]), [[1, 'the event has no END:VEVENT (the file ends inside it)']])
+    assert.equal(cut.occurrences.length, 1)
     const partly = parseCalendar(read('node-ical/test/fixtures/multi-event-basic.ics'), WIDE)
     assert.deepEqual(partly.issues, [{ index: 8, uid: 'sdfkf09fsd0', reason: 'Could not extract integer from "Next"' }])
     assert.equal(partly.occurrences.length, 8)
@@ -62,6 +69,28 @@ describe('calendar parsing', { skip }, () => {
     const started = Date.now()
     assert.match(parseCalendar(read('python-icalendar/src/icalendar/tests/calendars/invalid_duration.ics'), WIDE).issues[0]!.reason, /DURATION/)
     assert.ok(Date.now() - started < 1000)
+  })
+
+  test('groups a series with its exceptions within a bounded buffer, and reports what comes too late', (t) => {
+    // The fixture's series (UID 0000001) and its exception, with other events in between.
+    const source = read('node-ical/test/fixtures/daily-count-exdate-recurrence-id.ics').replace(/\r?\n/g, '\r\n')
+    const [series, exception] = source.split('BEGIN:VEVENT').slice(1).map((e) => `BEGIN:VEVENT${e.slice(0, e.indexOf('END:VEVENT'))}END:VEVENT\r\n`) as [string, string]
+    const others = (n: number) => Array.from({ length: n }, (_, i) => `BEGIN:VEVENT\r\nUID:other-${i}\r\nDTSTART:2015070${1 + (i % 5)}T100000Z\r\nEND:VEVENT\r\n`).join('')
+    const calendar = (between: number) => `BEGIN:VCALENDAR\r\n${series}${others(between)}${exception}END:VCALENDAR\r\n`
+    const limits = { ...CALENDAR_LIMITS }
+    t.after(() => Object.assign(CALENDAR_LIMITS, limits))
+    CALENDAR_LIMITS.heldEvents = 10
+    const near = parseCalendar(calendar(8), WIDE)
+    assert.deepEqual(near.issues, [])
+    assert.equal(near.occurrences.filter((o) => o.uid === '0000001').length, 8)
+    assert.ok(near.occurrences.some((o) => o.summary === 'More Treasure Hunting'), 'the exception replaced its instance')
+    // Too far: the series was expanded to make room; the exception is reported, not doubled.
+    const far = parseCalendar(calendar(30), WIDE)
+    assert.equal(far.occurrences.filter((o) => o.uid === '0000001').length, 8)
+    assert.ok(!far.occurrences.some((o) => o.summary === 'More Treasure Hunting'))
+    assert.equal(far.occurrences.length, 8 + 30)
+    assert.deepEqual(far.issues.map((i) => [i.index, i.uid]), [[31, '0000001']])
+    assert.match(far.issues[0]!.reason, /more than 10 events after the first one with its UID/)
   })
 
   test('repairs bare all-day dates and a byte-order mark', () => {

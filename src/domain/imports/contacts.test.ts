@@ -1,9 +1,14 @@
 import assert from 'node:assert/strict'
-import { existsSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { describe, test } from 'node:test'
+import { after, describe, test } from 'node:test'
 import { fileURLToPath } from 'node:url'
-import { makeOrg, useTestEnv } from '../../../test/helpers.ts'
+import fc from 'fast-check'
+import { sql } from 'kysely'
+import { call, makeOrg, useTestEnv } from '../../../test/helpers.ts'
+import { foldAddress } from '../email/headers.ts'
+import { CONTACT_BATCH } from './contacts.ts'
 import { mapColumns } from './csv-contacts.ts'
 import { importPath } from './importers.ts'
 import { parseColumnMap } from './options.ts'
@@ -15,6 +20,8 @@ const VCARDS = join(DATA, 'contacts/ez-vcard/src/test/resources/ezvcard/io/text'
 const CRM = join(DATA, 'crm')
 
 const env = useTestEnv()
+const scratch = mkdtempSync(join(tmpdir(), 'tend-contacts-'))
+after(() => rmSync(scratch, { recursive: true, force: true }))
 
 async function stakeholders(orgId: string) {
   return env.db.selectFrom('stakeholders as s').leftJoin('accounts as a', 'a.id', 's.account_id')
@@ -90,5 +97,61 @@ describe('contacts import', { skip }, () => {
     const people = await stakeholders(org.id)
     assert.equal(people.length, report.created)
     assert.ok(people.some((p) => p.emails.length === 3), 'the work, home and other addresses of one row')
+  })
+
+  test('batches: merges across batch boundaries, matches plus-addresses, writes one audit entry per change, and a re-run changes nothing', async () => {
+    const org = await makeOrg(env.db)
+    const ctx = { db: env.db, orgId: org.id, actor: org.admin.actor }
+    // Someone typed this stakeholder with a plus-address and a title; the export knows her plainly.
+    const source = readFileSync(join(CRM, 'atomic-crm-samples/test-data/contacts.csv'), 'utf8')
+    const [header, ...rows] = source.replace(/^\uFEFF/, '').split(/\r?\n/).filter(Boolean)
+    const first = rows[0]!.split(',')
+    const email = first[header!.split(',').indexOf('email_other')]!
+    assert.match(email, /@/)
+    const [local, domain] = email.split('@') as [string, string]
+    const typed = (await call(env.app, org.rep, { method: 'POST', url: '/api/v1/stakeholders', payload: { name: 'Typed by hand', emails: [`${local.toUpperCase()}+crm@${domain}`], title: 'Kept title' } })).json()
+    // The export twice over (two copies of each row, the second copy a batch or more later), plus its first rows again at the end.
+    const file = join(scratch, 'twice.csv')
+    writeFileSync(file, [header, ...rows, ...rows, ...rows.slice(0, 10)].join('\n') + '\n')
+    const total = rows.length * 2 + 10
+    assert.ok(total > 2 * CONTACT_BATCH, 'spans several batches')
+    const report = await importPath(ctx, file)
+    assert.equal(report.failed, 0, JSON.stringify(report.failures))
+    assert.equal(report.created + report.matched + report.skippedDuplicate, total)
+    const people = await stakeholders(org.id)
+    assert.equal(people.length, report.created + 1)
+    assert.equal(people.filter((p) => p.emails.some((e) => foldAddress(e) === foldAddress(email))).length, 1, 'the plus-address matched')
+    const mine = people.find((p) => p.name === 'Typed by hand')!
+    assert.equal(mine.title, 'Kept title', 'never overwritten')
+    assert.ok(mine.emails.includes(email.toLowerCase()) && mine.emails.length === 2)
+    assert.ok(report.details.mergedInImport! >= rows.length, 'every second copy merged into the first')
+    assert.ok((report.merges ?? []).some((m) => m.into.endsWith('(created by this import)') || /twice\.csv:\d+/.test(m.into)))
+    const audits = async () => Number((await env.db.selectFrom('audit_log').select(sql<number>`count(*)`.as('n')).where('org_id', '=', org.id).where('entity_type', 'in', ['stakeholder', 'account']).executeTakeFirstOrThrow()).n)
+    const auditCount = await audits()
+    // One entry per stakeholder or account created, per stakeholder updated, plus the one the API wrote.
+    assert.equal(auditCount, report.created + report.matched + (report.details.accountsCreated ?? 0) + 1)
+    const typedHistory = await env.db.selectFrom('audit_log').select(['action']).where('org_id', '=', org.id).where('entity_id', '=', typed.id).orderBy('id').execute()
+    assert.deepEqual(typedHistory.map((a) => a.action), ['stakeholder.created', 'stakeholder.updated'])
+
+    const again = await importPath(ctx, file)
+    assert.deepEqual([again.created, again.matched, again.skippedDuplicate, again.failed], [0, 0, total, 0])
+    assert.equal((await stakeholders(org.id)).length, people.length)
+    assert.equal(await audits(), auditCount, 'a re-run writes nothing, not even history')
+  })
+
+  test('the database folds addresses exactly as the importer does', async () => {
+    const samples = ['Ann+crm@Acme.example', '+lead@acme.example', 'a+b+c@d+e@x.example', ' Bob@Example.COM ', 'no-at-sign', '@start.example', 'x+@y.example', 'plain@acme.example']
+    const check = async (addresses: string[]) => {
+      const { rows } = await sql<{ folded: string[] }>`SELECT tend_fold_addresses(${sql.val(addresses)}::text[]) AS folded`.execute(env.db)
+      assert.deepEqual(rows[0]!.folded, addresses.map(foldAddress))
+    }
+    await check(samples)
+    await fc.assert(fc.asyncProperty(fc.array(fc.tuple(fc.emailAddress(), fc.option(fc.stringMatching(/^[a-z0-9.+-]{0,8}$/)), fc.boolean()), { maxLength: 8 }), async (parts) => {
+      await check(parts.map(([address, tag, upper]) => {
+        const at = address.lastIndexOf('@')
+        const withTag = tag === null ? address : `${address.slice(0, at)}+${tag}${address.slice(at)}`
+        return upper ? withTag.toUpperCase() : withTag
+      }))
+    }), { numRuns: 60 })
   })
 })

@@ -1,9 +1,9 @@
-import { readFile } from 'node:fs/promises'
 import { basename } from 'node:path'
 import ICAL from 'ical.js'
 import type { ContactRecord } from './contacts.ts'
 import { importContactRecords } from './contacts.ts'
 import type { ImportContext } from './importers.ts'
+import { readLines, splitLines } from './lines.ts'
 import { emptyReport, type ImportReport } from './report.ts'
 
 // vCard 2.1, 3.0 and 4.0 through ical.js (see docs/decisions/0008). ical.js reads 3.0 and 4.0;
@@ -13,25 +13,122 @@ import { emptyReport, type ImportReport } from './report.ts'
 
 export type CardBlock = { index: number; line: number; text: string }
 
-/** The BEGIN:VCARD … END:VCARD blocks of a file, with their 1-based first line. */
-export function splitCards(source: string): { cards: CardBlock[]; unterminated: CardBlock | null } {
-  const lines = source.replace(/^\uFEFF/, '').split(/\r?\n/)
-  const cards: CardBlock[] = []
-  let current: { line: number; lines: string[] } | null = null
-  lines.forEach((line, i) => {
-    if (/^BEGIN:VCARD\s*$/i.test(line)) {
-      if (current) cards.push({ index: cards.length, line: current.line, text: current.lines.join('\r\n') })
-      current = { line: i + 1, lines: [line] }
-    } else if (current) {
-      current.lines.push(line)
-      if (/^END:VCARD\s*$/i.test(line)) {
-        cards.push({ index: cards.length, line: current.line, text: current.lines.join('\r\n') })
-        current = null
-      }
+/** Bounds of one card's text (photos, logos, sounds and keys are dropped as they stream past). */
+export const MAX_CARD_BYTES = 1024 * 1024
+
+type OpenCard = { index: number; line: number; lines: string[]; bytes: number; isTooLarge: boolean }
+export type CardPiece = CardBlock | { index: number; line: number; error: string }
+
+const BEGIN_CARD = /^BEGIN:VCARD[\s\p{Cc}]*$/iu
+const END_CARD = /^END:VCARD[\s\p{Cc}]*$/iu
+
+/**
+ * Cuts a vCard stream into cards, line by line (physical lines, as `readLines` gives them), so
+ * memory holds one card at a time. Lines are unfolded to find where a card begins and ends: RFC
+ * folding (a line starting with a space or tab continues the previous one) and vCard 2.1
+ * quoted-printable soft breaks (a QUOTED-PRINTABLE value ending in "=" continues on the next
+ * line). Binary properties (PHOTO, LOGO, SOUND, KEY) are dropped before they take memory.
+ * A BEGIN:VCARD inside a card (a 2.1 AGENT) ends the card before it, as a whole-file split did.
+ */
+export class CardSplitter {
+  private lineNo = 0
+  private count = 0
+  private card: OpenCard | null = null
+  private logical: string[] = []
+  private logicalLine = 0
+  private isQuotedPrintable = false
+  private isDropping = false
+  private ready: CardPiece[] = []
+
+  /** One physical line, without its line break. */
+  push(line: string): CardPiece[] {
+    this.lineNo += 1
+    const last = this.logical[this.logical.length - 1]
+    const isSoftBreak = this.isQuotedPrintable && last!.endsWith('=') && !BEGIN_CARD.test(line) && !END_CARD.test(line)
+    const continues = this.logical.length > 0 && (/^[ \t]/.test(line) || isSoftBreak)
+    if (continues) {
+      if (!this.isDropping) this.logical.push(line)
+      this.checkSize()
+    } else {
+      this.flushLogical()
+      this.logical = [line]
+      this.logicalLine = this.lineNo
+      this.isQuotedPrintable = /QUOTED-PRINTABLE/i.test(line.split(':', 1)[0]!)
+      this.isDropping = this.card !== null && BINARY.test(line)
+      this.checkSize()
     }
-  })
-  const open = current as { line: number; lines: string[] } | null
-  return { cards, unterminated: open ? { index: cards.length, line: open.line, text: open.lines.join('\r\n') } : null }
+    return this.takeReady()
+  }
+
+  /** The end of the stream: a card left open is reported. */
+  end(): CardPiece[] {
+    this.flushLogical()
+    if (this.card) {
+      this.ready.push({ index: this.card.index, line: this.card.line, error: 'the card has no END:VCARD' })
+      this.card = null
+    }
+    return this.takeReady()
+  }
+
+  /** How many cards began. */
+  get cards(): number {
+    return this.count
+  }
+
+  private takeReady(): CardPiece[] {
+    if (!this.ready.length) return this.ready
+    const out = this.ready
+    this.ready = []
+    return out
+  }
+
+  private checkSize() {
+    if (!this.card || this.card.isTooLarge || this.isDropping) return
+    const pending = this.logical.reduce((n, l) => n + l.length + 2, 0)
+    if (this.card.bytes + pending > MAX_CARD_BYTES) {
+      this.card.isTooLarge = true
+      this.card.lines = []
+      this.logical = this.logical.slice(0, 1)
+      this.isDropping = true
+    }
+  }
+
+  private flushLogical() {
+    if (!this.logical.length) return
+    const physical = this.logical
+    const isDropped = this.isDropping
+    this.logical = []
+    this.isDropping = false
+    const text = physical.map((l, i) => (i && /^[ \t]/.test(l) ? l.slice(1) : l)).join('')
+    if (BEGIN_CARD.test(text)) {
+      if (this.card) this.close()
+      this.card = { index: this.count++, line: this.logicalLine, lines: physical, bytes: text.length + 2, isTooLarge: false }
+      return
+    }
+    const card = this.card
+    if (!card) return
+    if (!isDropped && !card.isTooLarge) {
+      card.lines.push(...physical)
+      card.bytes += physical.reduce((n, l) => n + l.length + 2, 0)
+    }
+    if (END_CARD.test(text)) this.close()
+  }
+
+  private close() {
+    const card = this.card!
+    this.card = null
+    if (card.isTooLarge) this.ready.push({ index: card.index, line: card.line, error: `the card is larger than ${MAX_CARD_BYTES / 1024 / 1024} MB (photos aside)` })
+    else this.ready.push({ index: card.index, line: card.line, text: card.lines.join('\r\n') })
+  }
+}
+
+/** The BEGIN:VCARD … END:VCARD blocks of a text in memory, with their 1-based first line (tests). */
+export function splitCards(source: string): CardPiece[] {
+  const splitter = new CardSplitter()
+  const pieces: CardPiece[] = []
+  for (const line of splitLines(source)) pieces.push(...splitter.push(line))
+  pieces.push(...splitter.end())
+  return pieces
 }
 
 const ENCODINGS = new Set(['QUOTED-PRINTABLE', 'BASE64', 'B', '8BIT', '7BIT'])
@@ -117,26 +214,26 @@ export function readCard(text: string, where: string): ContactRecord {
   }
 }
 
-async function* cardsOf(path: string): AsyncGenerator<ContactRecord | { where: string; error: string }> {
+async function* cardsOf(path: string, onBytes: (n: number) => void): AsyncGenerator<ContactRecord | { where: string; error: string }> {
   const name = basename(path)
-  const source = (await readFile(path)).toString('utf8')
-  const { cards, unterminated } = splitCards(source)
-  if (cards.length === 0 && !unterminated) {
-    yield { where: name, error: 'no BEGIN:VCARD in the file' }
-    return
-  }
-  for (const card of cards) {
-    const where = `${name}:${card.line} (card ${card.index + 1})`
+  const splitter = new CardSplitter()
+  const read = (piece: CardPiece): ContactRecord | { where: string; error: string } => {
+    const where = `${name}:${piece.line} (card ${piece.index + 1})`
+    if ('error' in piece) return { where, error: piece.error }
     try {
-      yield readCard(card.text, where)
+      return readCard(piece.text, where)
     } catch (err) {
-      yield { where, error: `not a readable vCard: ${(err as Error).message.slice(0, 200)}` }
+      return { where, error: `not a readable vCard: ${(err as Error).message.slice(0, 200)}` }
     }
   }
-  if (unterminated) yield { where: `${name}:${unterminated.line} (card ${unterminated.index + 1})`, error: 'the card has no END:VCARD' }
+  for await (const lines of readLines(path, onBytes)) {
+    for (const line of lines) for (const piece of splitter.push(line)) yield read(piece)
+  }
+  for (const piece of splitter.end()) yield read(piece)
+  if (splitter.cards === 0) yield { where: name, error: 'no BEGIN:VCARD in the file' }
 }
 
 /** The importer of the dispatch table for one .vcf file. */
 export async function importVcardFile(ctx: ImportContext, path: string): Promise<ImportReport> {
-  return importContactRecords(ctx, cardsOf(path), emptyReport())
+  return importContactRecords(ctx, cardsOf(path, (bytes) => ctx.onProgress?.({ records: 0, bytes })), emptyReport())
 }
