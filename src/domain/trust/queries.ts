@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
 import type { Db } from '../../db/connect.ts'
+import type { AccountScoreValues, RelationshipScoreValues, StakeholderScoreValues } from './scoring.ts'
 
 /** The columns the trust model reads, plus what an explanation shows. */
 const EXPERIENCE_FIELDS = ['e.id', 'e.occurred_at', 'e.kind', 'e.valence', 'e.direction', 'e.initiator', 'e.depth', 'e.source', 'e.title'] as const
@@ -46,18 +47,6 @@ export function listStakeholderExperienceRows(db: Db, orgId: string, stakeholder
     .execute()
 }
 
-export function listRelationshipParams(db: Db, orgId: string, relationshipIds: string[]) {
-  if (relationshipIds.length === 0) return Promise.resolve([])
-  return db.selectFrom('relationships').select(['id', 'user_id', 'stakeholder_id', 'cadence_days', 'importance']).where('org_id', '=', orgId).where('id', 'in', relationshipIds).execute()
-}
-
-/** The relationships between any of these users and any of these stakeholders. */
-export async function listRelationshipIdsForPairs(db: Db, orgId: string, userIds: string[], stakeholderIds: string[]): Promise<string[]> {
-  if (userIds.length === 0 || stakeholderIds.length === 0) return []
-  const rows = await db.selectFrom('relationships').select('id').where('org_id', '=', orgId).where('user_id', 'in', userIds).where('stakeholder_id', 'in', stakeholderIds).execute()
-  return rows.map((r) => r.id)
-}
-
 /** Per stakeholder: the shortest cadence and highest importance among its active relationships, and its influence and account. */
 export function listStakeholderParams(db: Db, orgId: string, stakeholderIds: string[]) {
   if (stakeholderIds.length === 0) return Promise.resolve([])
@@ -69,91 +58,6 @@ export function listStakeholderParams(db: Db, orgId: string, stakeholderIds: str
     .where('s.id', 'in', stakeholderIds)
     .groupBy(['s.id', 's.account_id', 's.influence'])
     .execute()
-}
-
-export async function listAccountIdsOfStakeholders(db: Db, orgId: string, stakeholderIds: string[]): Promise<string[]> {
-  if (stakeholderIds.length === 0) return []
-  const rows = await db.selectFrom('stakeholders').select('account_id').distinct().where('org_id', '=', orgId).where('id', 'in', stakeholderIds).where('account_id', 'is not', null).execute()
-  return rows.map((r) => r.account_id!)
-}
-
-/** Scored, active stakeholders of each account with their weight inputs. */
-export function listAccountStakeholderScores(db: Db, orgId: string, accountIds: string[]) {
-  if (accountIds.length === 0) return Promise.resolve([])
-  return db
-    .selectFrom('stakeholders as s')
-    .innerJoin('stakeholder_scores as ss', (j) => j.onRef('ss.org_id', '=', 's.org_id').onRef('ss.stakeholder_id', '=', 's.id'))
-    .leftJoin('relationships as r', (j) => j.onRef('r.org_id', '=', 's.org_id').onRef('r.stakeholder_id', '=', 's.id').on('r.archived_at', 'is', null))
-    .select(['s.id', 's.account_id', 's.influence', 'ss.score', 'ss.score_28d', 'ss.state', 'ss.experience_count', sql<number | null>`max(r.importance)`.as('importance')])
-    .where('s.org_id', '=', orgId)
-    .where('s.account_id', 'in', accountIds)
-    .where('s.archived_at', 'is', null)
-    .where('ss.experience_count', '>', 0)
-    .groupBy(['s.id', 's.account_id', 's.influence', 'ss.score', 'ss.score_28d', 'ss.state', 'ss.experience_count'])
-    .execute()
-}
-
-export type RelationshipScoreValues = { relationship_id: string; score: number; score_28d: number; state: string; last_meaningful_at: Date | null; experience_count: number; computed_at: Date }
-export type StakeholderScoreValues = { stakeholder_id: string; score: number; score_28d: number; state: string; last_meaningful_at: Date | null; cadence_days: number; experience_count: number; computed_at: Date }
-export type AccountScoreValues = { account_id: string; score: number; score_28d: number; state: string; stakeholder_count: number; computed_at: Date }
-
-export async function upsertRelationshipScores(db: Db, orgId: string, rows: RelationshipScoreValues[]) {
-  if (rows.length === 0) return
-  await db
-    .insertInto('relationship_scores')
-    .values(rows.map((r) => ({ ...r, org_id: orgId })))
-    .onConflict((oc) =>
-      oc.columns(['org_id', 'relationship_id']).doUpdateSet((eb) => ({
-        score: eb.ref('excluded.score'), score_28d: eb.ref('excluded.score_28d'), state: eb.ref('excluded.state'),
-        last_meaningful_at: eb.ref('excluded.last_meaningful_at'), experience_count: eb.ref('excluded.experience_count'), computed_at: eb.ref('excluded.computed_at'),
-      })),
-    )
-    .execute()
-}
-
-export async function upsertStakeholderScores(db: Db, orgId: string, rows: StakeholderScoreValues[]) {
-  if (rows.length === 0) return
-  await db
-    .insertInto('stakeholder_scores')
-    .values(rows.map((r) => ({ ...r, org_id: orgId })))
-    .onConflict((oc) =>
-      oc.columns(['org_id', 'stakeholder_id']).doUpdateSet((eb) => ({
-        score: eb.ref('excluded.score'), score_28d: eb.ref('excluded.score_28d'), state: eb.ref('excluded.state'), last_meaningful_at: eb.ref('excluded.last_meaningful_at'),
-        cadence_days: eb.ref('excluded.cadence_days'), experience_count: eb.ref('excluded.experience_count'), computed_at: eb.ref('excluded.computed_at'),
-      })),
-    )
-    .execute()
-}
-
-export async function upsertAccountScores(db: Db, orgId: string, rows: AccountScoreValues[]) {
-  if (rows.length === 0) return
-  await db
-    .insertInto('account_scores')
-    .values(rows.map((r) => ({ ...r, org_id: orgId })))
-    .onConflict((oc) =>
-      oc.columns(['org_id', 'account_id']).doUpdateSet((eb) => ({
-        score: eb.ref('excluded.score'), score_28d: eb.ref('excluded.score_28d'), state: eb.ref('excluded.state'),
-        stakeholder_count: eb.ref('excluded.stakeholder_count'), computed_at: eb.ref('excluded.computed_at'),
-      })),
-    )
-    .execute()
-}
-
-export async function deleteAccountScores(db: Db, orgId: string, accountIds: string[]) {
-  if (accountIds.length === 0) return
-  await db.deleteFrom('account_scores').where('org_id', '=', orgId).where('account_id', 'in', accountIds).execute()
-}
-
-/** Ids in pages, for a full recompute: relationships, stakeholders or accounts after `afterId`. */
-export async function listIdsPage(db: Db, orgId: string, table: 'relationships' | 'stakeholders' | 'accounts', afterId: string | null, limit: number): Promise<string[]> {
-  let q = db.selectFrom(table).select('id').where('org_id', '=', orgId)
-  if (afterId) q = q.where('id', '>', afterId)
-  return (await q.orderBy('id').limit(limit).execute()).map((r) => r.id)
-}
-
-export async function countRows(db: Db, orgId: string, table: 'relationships' | 'stakeholders' | 'accounts'): Promise<number> {
-  const row = await db.selectFrom(table).select(sql<number>`count(*)::int`.as('n')).where('org_id', '=', orgId).executeTakeFirstOrThrow()
-  return Number(row.n)
 }
 
 /** Relationships whose stored score is older than `before` (or missing), oldest first. */
@@ -176,4 +80,184 @@ export async function listStaleStakeholders(db: Db, before: Date, limit: number)
     .orderBy('computed_at')
     .limit(limit)
     .execute()
+}
+
+/**
+ * One row of a history: an experience of a stakeholder with one of its users (`user_id` null
+ * when it has none), occurredAt as epoch ms (`t`). Ordered by stakeholder, occurredAt and
+ * experience id, so a stakeholder's rows are contiguous, already in the model's canonical order,
+ * and an experience with several users gives adjacent rows.
+ */
+export type HistoryRow = {
+  stakeholder_id: string
+  id: string
+  t: number
+  kind: string
+  valence: number | null
+  direction: string
+  initiator: string
+  depth: string
+  source: string
+  user_id: string | null
+}
+
+/** The histories of these stakeholders (every stakeholder of the organisation when null) as of asOf. */
+export function historyQuery(orgId: string, stakeholderIds: readonly string[] | null, asOf: Date) {
+  const only = stakeholderIds === null ? sql`` : sql`AND es.stakeholder_id = ANY(${stakeholderIds}::uuid[])`
+  return sql<HistoryRow>`SELECT es.stakeholder_id, e.id, (extract(epoch FROM e.occurred_at) * 1000)::float8 AS t,
+      e.kind, e.valence, e.direction, e.initiator, e.depth, e.source, eu.user_id
+    FROM experience_stakeholders es
+    JOIN experiences e ON e.org_id = es.org_id AND e.id = es.experience_id
+    LEFT JOIN experience_users eu ON eu.org_id = e.org_id AND eu.experience_id = e.id
+    WHERE es.org_id = ${orgId} ${only} AND e.archived_at IS NULL AND e.occurred_at <= ${asOf}
+    ORDER BY es.stakeholder_id, e.occurred_at, e.id`
+}
+
+export async function listHistoryRows(db: Db, orgId: string, stakeholderIds: readonly string[], asOf: Date): Promise<HistoryRow[]> {
+  if (stakeholderIds.length === 0) return []
+  return (await historyQuery(orgId, stakeholderIds, asOf).execute(db)).rows
+}
+
+/**
+ * Serialise score refreshes per account (per stakeholder when it has none) until the caller's
+ * transaction ends, so that a refresh reads the histories and stored scores that concurrent
+ * refreshes committed. Must run before those reads, as a statement of its own: a statement sees
+ * the data committed when it started. Keys are locked in one order, so refreshes cannot deadlock.
+ */
+export async function lockScoresOf(db: Db, orgId: string, stakeholderIds: readonly string[], accountIds: readonly string[] = []): Promise<void> {
+  if (stakeholderIds.length + accountIds.length === 0) return
+  await sql`SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM (
+      SELECT 'trust:' || coalesce(account_id, id)::text AS k FROM stakeholders WHERE org_id = ${orgId} AND id = ANY(${stakeholderIds}::uuid[])
+      UNION SELECT 'trust:' || a::text FROM unnest(${accountIds}::uuid[]) AS a
+    ) AS keys ORDER BY k`.execute(db)
+}
+
+/** A stakeholder with one of its relationships (all null when it has none), and its stored score if any. */
+export type ScoringParamsRow = {
+  id: string
+  account_id: string | null
+  influence: number
+  is_active: boolean
+  is_given: boolean
+  score: number | null
+  score_28d: number | null
+  state: string | null
+  experience_count: number | null
+  relationship_id: string | null
+  user_id: string | null
+  cadence_days: number | null
+  importance: number | null
+  relationship_is_active: boolean | null
+}
+
+/**
+ * These stakeholders (`is_given`) and the other stakeholders of their accounts, each with its
+ * relationships and stored score: all a refresh needs besides the histories.
+ */
+export async function listScoringParams(db: Db, orgId: string, stakeholderIds: readonly string[]): Promise<ScoringParamsRow[]> {
+  if (stakeholderIds.length === 0) return []
+  const ids = sql`${stakeholderIds}::uuid[]`
+  const { rows } = await sql<ScoringParamsRow>`SELECT s.id, s.account_id, s.influence, s.archived_at IS NULL AS is_active, s.id = ANY(${ids}) AS is_given,
+      ss.score, ss.score_28d, ss.state, ss.experience_count,
+      r.id AS relationship_id, r.user_id, r.cadence_days, r.importance, r.archived_at IS NULL AS relationship_is_active
+    FROM stakeholders s
+    LEFT JOIN stakeholder_scores ss ON ss.org_id = s.org_id AND ss.stakeholder_id = s.id
+    LEFT JOIN relationships r ON r.org_id = s.org_id AND r.stakeholder_id = s.id
+    WHERE s.org_id = ${orgId} AND (s.id = ANY(${ids})
+      OR s.account_id IN (SELECT t.account_id FROM stakeholders t WHERE t.org_id = ${orgId} AND t.id = ANY(${ids})))`.execute(db)
+  return rows
+}
+
+/** The stakeholders of these accounts with their relationships and stored scores. */
+export async function listAccountScoringParams(db: Db, orgId: string, accountIds: readonly string[]): Promise<ScoringParamsRow[]> {
+  const { rows } = await sql<ScoringParamsRow>`SELECT s.id, s.account_id, s.influence, s.archived_at IS NULL AS is_active, false AS is_given,
+      ss.score, ss.score_28d, ss.state, ss.experience_count,
+      r.id AS relationship_id, r.user_id, r.cadence_days, r.importance, r.archived_at IS NULL AS relationship_is_active
+    FROM stakeholders s
+    LEFT JOIN stakeholder_scores ss ON ss.org_id = s.org_id AND ss.stakeholder_id = s.id
+    LEFT JOIN relationships r ON r.org_id = s.org_id AND r.stakeholder_id = s.id
+    WHERE s.org_id = ${orgId} AND s.account_id = ANY(${accountIds}::uuid[])`.execute(db)
+  return rows
+}
+
+/** Every stakeholder of the organisation with one of its relationships (all null when it has none). */
+export async function listAllScoringParams(db: Db, orgId: string): Promise<ScoringParamsRow[]> {
+  const { rows } = await sql<ScoringParamsRow>`SELECT s.id, s.account_id, s.influence, s.archived_at IS NULL AS is_active, true AS is_given,
+      NULL::float8 AS score, NULL::float8 AS score_28d, NULL::text AS state, NULL::int AS experience_count,
+      r.id AS relationship_id, r.user_id, r.cadence_days, r.importance, r.archived_at IS NULL AS relationship_is_active
+    FROM stakeholders s
+    LEFT JOIN relationships r ON r.org_id = s.org_id AND r.stakeholder_id = s.id
+    WHERE s.org_id = ${orgId}`.execute(db)
+  return rows
+}
+
+export async function listAccountIds(db: Db, orgId: string): Promise<string[]> {
+  return (await db.selectFrom('accounts').select('id').where('org_id', '=', orgId).execute()).map((r) => r.id)
+}
+
+const CURSOR = sql.raw('trust_histories')
+
+/**
+ * Open a cursor over every history of the organisation, in one ordered pass. WITH HOLD, it
+ * outlives the transaction that declares it: the rows are sorted and kept when that commits,
+ * and later transactions fetch from it. The sort gets the memory to run in RAM, and the plan is
+ * chosen for reading every row (a cursor is otherwise planned to return its first rows fast).
+ */
+export async function openHistoryCursor(db: Db, orgId: string, asOf: Date): Promise<void> {
+  await sql`SET LOCAL work_mem = '256MB'`.execute(db)
+  await sql`SET LOCAL cursor_tuple_fraction = 1`.execute(db)
+  await sql`DECLARE ${CURSOR} NO SCROLL CURSOR WITH HOLD FOR ${historyQuery(orgId, null, asOf)}`.execute(db)
+}
+
+export async function fetchHistoryRows(db: Db, count: number): Promise<HistoryRow[]> {
+  return (await sql<HistoryRow>`FETCH FORWARD ${sql.lit(count)} FROM ${CURSOR}`.execute(db)).rows
+}
+
+export async function closeHistoryCursor(db: Db): Promise<void> {
+  await sql`CLOSE ${CURSOR}`.execute(db)
+}
+
+export type ScoreWrites = {
+  relationships: readonly RelationshipScoreValues[]
+  stakeholders: readonly StakeholderScoreValues[]
+  accounts: readonly AccountScoreValues[]
+  /** accounts left with no scored stakeholder: their score is removed */
+  unscoredAccounts: readonly string[]
+}
+
+const iso = (d: Date | null) => (d === null ? null : d.toISOString())
+const column = <T, V>(rows: readonly T[], value: (row: T) => V) => rows.map(value)
+
+/**
+ * Store scores in one statement: relationship, stakeholder and account scores upserted from
+ * arrays (UNNEST), scores of unscored accounts deleted. With `keepNewer`, a row computed after
+ * `computedAt` (by a write while a full recompute ran) is left as it is.
+ */
+export async function writeScores(db: Db, orgId: string, computedAt: Date, w: ScoreWrites, { keepNewer = false } = {}): Promise<void> {
+  if (w.relationships.length + w.stakeholders.length + w.accounts.length + w.unscoredAccounts.length === 0) return
+  const guard = (table: string) => (keepNewer ? sql` WHERE ${sql.raw(table)}.computed_at <= excluded.computed_at` : sql``)
+  const r = w.relationships
+  const s = w.stakeholders
+  const a = w.accounts
+  await sql`WITH
+    r AS (INSERT INTO relationship_scores (org_id, relationship_id, score, score_28d, state, last_meaningful_at, experience_count, computed_at)
+      SELECT ${orgId}, u.*, ${computedAt}::timestamptz FROM unnest(${column(r, (x) => x.relationship_id)}::uuid[], ${column(r, (x) => x.score)}::float8[],
+        ${column(r, (x) => x.score_28d)}::float8[], ${column(r, (x) => x.state)}::text[], ${column(r, (x) => iso(x.last_meaningful_at))}::timestamptz[],
+        ${column(r, (x) => x.experience_count)}::int[]) AS u
+      ON CONFLICT (org_id, relationship_id) DO UPDATE SET score = excluded.score, score_28d = excluded.score_28d, state = excluded.state,
+        last_meaningful_at = excluded.last_meaningful_at, experience_count = excluded.experience_count, computed_at = excluded.computed_at${guard('relationship_scores')}),
+    s AS (INSERT INTO stakeholder_scores (org_id, stakeholder_id, score, score_28d, state, last_meaningful_at, cadence_days, experience_count, computed_at)
+      SELECT ${orgId}, u.*, ${computedAt}::timestamptz FROM unnest(${column(s, (x) => x.stakeholder_id)}::uuid[], ${column(s, (x) => x.score)}::float8[],
+        ${column(s, (x) => x.score_28d)}::float8[], ${column(s, (x) => x.state)}::text[], ${column(s, (x) => iso(x.last_meaningful_at))}::timestamptz[],
+        ${column(s, (x) => x.cadence_days)}::int[], ${column(s, (x) => x.experience_count)}::int[]) AS u
+      ON CONFLICT (org_id, stakeholder_id) DO UPDATE SET score = excluded.score, score_28d = excluded.score_28d, state = excluded.state,
+        last_meaningful_at = excluded.last_meaningful_at, cadence_days = excluded.cadence_days, experience_count = excluded.experience_count,
+        computed_at = excluded.computed_at${guard('stakeholder_scores')}),
+    a AS (INSERT INTO account_scores (org_id, account_id, score, score_28d, state, stakeholder_count, computed_at)
+      SELECT ${orgId}, u.*, ${computedAt}::timestamptz FROM unnest(${column(a, (x) => x.account_id)}::uuid[], ${column(a, (x) => x.score)}::float8[],
+        ${column(a, (x) => x.score_28d)}::float8[], ${column(a, (x) => x.state)}::text[], ${column(a, (x) => x.stakeholder_count)}::int[]) AS u
+      ON CONFLICT (org_id, account_id) DO UPDATE SET score = excluded.score, score_28d = excluded.score_28d, state = excluded.state,
+        stakeholder_count = excluded.stakeholder_count, computed_at = excluded.computed_at${guard('account_scores')}),
+    d AS (DELETE FROM account_scores WHERE org_id = ${orgId} AND account_id = ANY(${w.unscoredAccounts}::uuid[])${keepNewer ? sql` AND computed_at <= ${computedAt}` : sql``})
+    SELECT 1`.execute(db)
 }
