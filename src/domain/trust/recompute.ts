@@ -1,14 +1,14 @@
 import type { Db } from '../../db/connect.ts'
 import * as q from './queries.ts'
 import {
-  accountPartOf, collectStakeholders, HistoryReader, scoreAccount, scoreStakeholder,
+  accountPartOf, collectStakeholders, parseHistory, scoreAccount, scoreStakeholder,
   type AccountPart, type AccountScoreValues, type History, type RelationshipScoreValues, type StakeholderScoreValues,
 } from './scoring.ts'
 
 export type RecomputeProgress = { phase: 'stakeholders' | 'accounts'; done: number; total: number }
 
-/** Rows per FETCH from the history cursor, and score rows per write (and per transaction). */
-const FETCH_ROWS = 20_000
+/** Histories per FETCH from the cursor, and score rows per write (and per transaction). */
+const FETCH_STAKEHOLDERS = 1_000
 const WRITE_ROWS = 10_000
 
 type Batch = { relationships: RelationshipScoreValues[]; stakeholders: StakeholderScoreValues[]; accounts: AccountScoreValues[]; unscoredAccounts: string[] }
@@ -36,11 +36,16 @@ async function recompute(db: Db, orgId: string, now: Date, onProgress: (p: Recom
   let relationships = 0
   for (const s of stakeholders.values()) relationships += s.relationships.length
 
+  // Writes go out while the next histories are scored: one write in flight at a time.
   let batch = emptyBatch()
+  let writing: Promise<void> = Promise.resolve()
   const write = async () => {
     const full = batch
     batch = emptyBatch()
-    if (batchSize(full) > 0) await inTransaction((trx) => q.writeScores(trx, orgId, now, full, { keepNewer: true }))
+    if (batchSize(full) === 0) return
+    await writing
+    writing = inTransaction((trx) => q.writeScores(trx, orgId, now, full, { keepNewer: true }))
+    writing.catch(() => {}) // awaited by the next write or at the end
   }
   const parts = new Map<string, AccountPart[]>(accountIds.map((id) => [id, []]))
   const scored = new Set<string>()
@@ -58,9 +63,8 @@ async function recompute(db: Db, orgId: string, now: Date, onProgress: (p: Recom
   onProgress({ phase: 'stakeholders', done: 0, total: stakeholders.size })
   await inTransaction((trx) => q.openHistoryCursor(trx, orgId, now))
   try {
-    const reader = new HistoryReader()
     const fetch = () => {
-      const rows = q.fetchHistoryRows(db, FETCH_ROWS)
+      const rows = q.fetchHistories(db, FETCH_STAKEHOLDERS)
       rows.catch(() => {}) // awaited below; this only keeps an early exit from leaving it unhandled
       return rows
     }
@@ -68,11 +72,11 @@ async function recompute(db: Db, orgId: string, now: Date, onProgress: (p: Recom
     let next = fetch()
     for (;;) {
       const rows = await next
-      if (rows.length > 0) next = fetch()
-      for (const history of rows.length > 0 ? reader.add(rows) : reader.finish()) score(history.stakeholderId, history)
+      if (rows.length === 0) break
+      next = fetch()
+      for (const row of rows) score(row.stakeholder_id, parseHistory(row))
       if (batchSize(batch) >= WRITE_ROWS) await write()
       onProgress({ phase: 'stakeholders', done: scored.size, total: stakeholders.size })
-      if (rows.length === 0) break
     }
   } finally {
     await q.closeHistoryCursor(db)
@@ -93,5 +97,6 @@ async function recompute(db: Db, orgId: string, now: Date, onProgress: (p: Recom
       onProgress({ phase: 'accounts', done: accountsDone, total: parts.size })
     }
   }
+  await writing
   return { relationships, stakeholders: stakeholders.size, accounts: accountIds.length }
 }

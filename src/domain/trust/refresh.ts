@@ -2,7 +2,7 @@ import type { Db } from '../../db/connect.ts'
 import { DAY_MS } from './model.ts'
 import * as q from './queries.ts'
 import {
-  accountPartOf, collectStakeholders, HistoryReader, scoreAccount, scoreStakeholder,
+  accountPartOf, collectStakeholders, parseHistory, scoreAccount, scoreStakeholder,
   type AccountPart, type ScoringStakeholder, type StoredScore,
 } from './scoring.ts'
 
@@ -20,8 +20,7 @@ export async function refreshStakeholders(db: Db, orgId: string, stakeholderIds:
   if (ids.length === 0) return
   await q.lockScoresOf(db, orgId, ids)
   const stakeholders = collectStakeholders(await q.listScoringParams(db, orgId, ids))
-  const reader = new HistoryReader()
-  const histories = new Map([...reader.add(await q.listHistoryRows(db, orgId, ids, now)), ...reader.finish()].map((h) => [h.stakeholderId, h]))
+  const histories = new Map((await q.listHistories(db, orgId, ids, now)).map((row) => [row.stakeholder_id, parseHistory(row)]))
   const only = userIds === null ? undefined : new Set(userIds)
   const writes: q.ScoreWrites & { relationships: q.ScoreWrites['relationships'][number][]; stakeholders: q.ScoreWrites['stakeholders'][number][] } = {
     relationships: [], stakeholders: [], accounts: [], unscoredAccounts: [],

@@ -1,5 +1,5 @@
-import type { Depth, Direction, ExperienceKind, Initiator, Source } from '../experiences/vocabulary.ts'
-import type { HistoryRow, ScoringParamsRow, TrustExperienceRow } from './queries.ts'
+import { DEPTHS, DIRECTIONS, EXPERIENCE_KINDS, INITIATORS, SOURCES, type Depth, type Direction, type ExperienceKind, type Initiator, type Source } from '../experiences/vocabulary.ts'
+import type { HistoryText, ScoringParamsRow, TrustExperienceRow } from './queries.ts'
 import { computeAggregateScore, computeState, computeTrustScore, DEFAULT_CADENCE_DAYS, type TrustExperience, type TrustResult } from './model.ts'
 
 // From database rows to stored scores: the one place where a stakeholder's history becomes the
@@ -27,45 +27,42 @@ export function stakeholderWeight(influence: number, importance: number | null):
   return influence * (importance ?? 3)
 }
 
-/** A stakeholder's experiences in canonical order, and the users of each. */
+/** A stakeholder's experiences in canonical (occurredAt, id) order, and the users of each. */
 export type History = { stakeholderId: string; experiences: TrustExperience[]; users: string[][] }
 
-/**
- * Turns history rows, page by page, into complete histories: `add` returns those that the page
- * closed, `finish` the last one.
- */
-export class HistoryReader {
-  #current: History | null = null
-  #lastId = ''
+// The vocabulary's own strings: experiences keep these rather than a copy per row.
+const WORDS = new Map<string, string>([...EXPERIENCE_KINDS, ...DIRECTIONS, ...INITIATORS, ...DEPTHS, ...SOURCES].map((w) => [w, w]))
+const word = (w: string | undefined) => (w === undefined ? '' : (WORDS.get(w) ?? w))
 
-  add(rows: readonly HistoryRow[]): History[] {
-    const done: History[] = []
-    for (const row of rows) {
-      let history = this.#current
-      if (history === null || history.stakeholderId !== row.stakeholder_id) {
-        if (history !== null) done.push(history)
-        history = { stakeholderId: row.stakeholder_id, experiences: [], users: [] }
-        this.#current = history
-        this.#lastId = ''
-      }
-      if (row.id !== this.#lastId) {
-        history.experiences.push({
-          id: row.id, occurredAt: row.t, kind: row.kind as ExperienceKind, valence: row.valence,
-          direction: row.direction as Direction, initiator: row.initiator as Initiator, depth: row.depth as Depth, source: row.source as Source,
-        })
-        history.users.push([])
-        this.#lastId = row.id
-      }
-      if (row.user_id !== null) history.users[history.users.length - 1]!.push(row.user_id)
+type Entry = { experience: TrustExperience; user: string }
+
+/** One `id,t,valence,kind,direction,initiator,depth,source,user_id` of a history text. */
+function entryOf(text: string): Entry {
+  const [id = '', t, valence, kind, direction, initiator, depth, source, user = ''] = text.split(',')
+  return {
+    experience: {
+      id, occurredAt: Number(t), valence: valence ? Number(valence) : null, kind: word(kind) as ExperienceKind, direction: word(direction) as Direction,
+      initiator: word(initiator) as Initiator, depth: word(depth) as Depth, source: word(source) as Source,
+    },
+    user,
+  }
+}
+
+const canonically = (a: Entry, b: Entry) => a.experience.occurredAt - b.experience.occurredAt || (a.experience.id < b.experience.id ? -1 : a.experience.id > b.experience.id ? 1 : 0)
+
+/** A stakeholder's history from its text (see HistoryText): sorted, one experience with all its users per id. */
+export function parseHistory(row: HistoryText): History {
+  const entries = row.history.split(';').map(entryOf).sort(canonically)
+  const experiences: TrustExperience[] = []
+  const users: string[][] = []
+  for (const { experience, user } of entries) {
+    if (experiences.length === 0 || experiences[experiences.length - 1]!.id !== experience.id) {
+      experiences.push(experience)
+      users.push([])
     }
-    return done
+    if (user) users[users.length - 1]!.push(user)
   }
-
-  finish(): History[] {
-    const last = this.#current
-    this.#current = null
-    return last ? [last] : []
-  }
+  return { stakeholderId: row.stakeholder_id, experiences, users }
 }
 
 export type RelationshipParams = { id: string; userId: string; cadenceDays: number; importance: number; isActive: boolean }
