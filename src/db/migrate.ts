@@ -8,6 +8,7 @@ import * as m0005 from './migrations/0005_plans_moments.ts'
 import * as m0006 from './migrations/0006_surveys.ts'
 import * as m0007 from './migrations/0007_kpis.ts'
 import * as m0008 from './migrations/0008_digest.ts'
+import * as m0009 from './migrations/0009_trust_speed.ts'
 
 // Explicit list rather than a folder scan: the same files run from tsx, tests and any bundler.
 const MIGRATIONS: Record<string, Migration> = {
@@ -19,6 +20,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0006_surveys': m0006,
   '0007_kpis': m0007,
   '0008_digest': m0008,
+  '0009_trust_speed': m0009,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS }

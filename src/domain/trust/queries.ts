@@ -97,11 +97,12 @@ export type HistoryText = { stakeholder_id: string; history: string }
 /** The histories of these stakeholders (of every stakeholder of the organisation when null) as of asOf. */
 export function historyQuery(orgId: string, stakeholderIds: readonly string[] | null, asOf: Date) {
   const only = stakeholderIds === null ? sql`` : sql`AND es.stakeholder_id = ANY(${stakeholderIds}::uuid[])`
-  // Kinds have no CHECK constraint: one written around the API could hold a separator. Any kind
-  // outside the vocabulary weighs the same in the model, so a blank in its place changes nothing.
-  return sql<HistoryText>`SELECT es.stakeholder_id, string_agg(e.id::text || ',' || (extract(epoch FROM e.occurred_at) * 1000)::bigint || ','
-        || coalesce(e.valence::text, '') || ',' || translate(e.kind, ',;', '  ') || ',' || e.direction || ',' || e.initiator || ','
-        || e.depth || ',' || e.source || ',' || coalesce(eu.user_id::text, ''), ';') AS history
+  // concat() writes an empty string for NULL (unrated, no user). occurredAt is in whole
+  // milliseconds, so rounding the float epoch (cheaper than extract's numeric) is exact. Kinds have
+  // no CHECK constraint: one written around the API could hold a separator; any kind outside the
+  // vocabulary weighs the same in the model, so a blank in its place changes nothing.
+  return sql<HistoryText>`SELECT es.stakeholder_id, string_agg(concat(e.id, ',', round(date_part('epoch', e.occurred_at) * 1000)::bigint, ',', e.valence, ',',
+        replace(replace(e.kind, ',', ' '), ';', ' '), ',', e.direction, ',', e.initiator, ',', e.depth, ',', e.source, ',', eu.user_id), ';') AS history
     FROM experience_stakeholders es
     JOIN experiences e ON e.org_id = es.org_id AND e.id = es.experience_id
     LEFT JOIN experience_users eu ON eu.org_id = e.org_id AND eu.experience_id = e.id
