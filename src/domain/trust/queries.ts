@@ -154,14 +154,16 @@ export type ScoringParamsRow = {
 export async function listScoringParams(db: Db, orgId: string, stakeholderIds: readonly string[]): Promise<ScoringParamsRow[]> {
   if (stakeholderIds.length === 0) return []
   const ids = sql`${stakeholderIds}::uuid[]`
-  const { rows } = await sql<ScoringParamsRow>`SELECT s.id, s.account_id, s.influence, s.archived_at IS NULL AS is_active, s.id = ANY(${ids}) AS is_given,
+  // The ids first, then one index lookup per stakeholder (an OR across both sets would scan).
+  const { rows } = await sql<ScoringParamsRow>`WITH given AS (SELECT id, account_id FROM stakeholders WHERE org_id = ${orgId} AND id = ANY(${ids})),
+      ids AS (SELECT id FROM given UNION SELECT p.id FROM given g JOIN stakeholders p ON p.org_id = ${orgId} AND p.account_id = g.account_id)
+    SELECT s.id, s.account_id, s.influence, s.archived_at IS NULL AS is_active, s.id = ANY(${ids}) AS is_given,
       ss.score, ss.score_28d, ss.state, ss.experience_count,
       r.id AS relationship_id, r.user_id, r.cadence_days, r.importance, r.archived_at IS NULL AS relationship_is_active
-    FROM stakeholders s
+    FROM ids
+    JOIN stakeholders s ON s.org_id = ${orgId} AND s.id = ids.id
     LEFT JOIN stakeholder_scores ss ON ss.org_id = s.org_id AND ss.stakeholder_id = s.id
-    LEFT JOIN relationships r ON r.org_id = s.org_id AND r.stakeholder_id = s.id
-    WHERE s.org_id = ${orgId} AND (s.id = ANY(${ids})
-      OR s.account_id IN (SELECT t.account_id FROM stakeholders t WHERE t.org_id = ${orgId} AND t.id = ANY(${ids})))`.execute(db)
+    LEFT JOIN relationships r ON r.org_id = s.org_id AND r.stakeholder_id = s.id`.execute(db)
   return rows
 }
 
@@ -197,12 +199,14 @@ const CURSOR = sql.raw('trust_histories')
 /**
  * Open a cursor over every history of the organisation: one pass over all experiences. WITH
  * HOLD, it outlives the transaction that declares it: the histories are built and kept when that
- * commits, and later transactions fetch from it. The plan is chosen for reading every row (a
- * cursor is otherwise planned to return its first rows fast), and JIT compilation, which costs
- * more than it saves on these simple expressions, is off.
+ * commits, and later transactions fetch from it. The hash aggregate and the kept histories get
+ * the memory to stay off disk (at 100,000 stakeholders: about 300 MB; larger organisations spill
+ * to temporary files, slower but the same), the plan is chosen for reading every row (a cursor
+ * is otherwise planned to return its first rows fast), and JIT compilation, which costs more
+ * than it saves on these simple expressions, is off.
  */
 export async function openHistoryCursor(db: Db, orgId: string, asOf: Date): Promise<void> {
-  await sql`SET LOCAL work_mem = '64MB'`.execute(db)
+  await sql`SET LOCAL work_mem = '512MB'`.execute(db)
   await sql`SET LOCAL cursor_tuple_fraction = 1`.execute(db)
   await sql`SET LOCAL jit = off`.execute(db)
   await sql`DECLARE ${CURSOR} NO SCROLL CURSOR WITH HOLD FOR ${historyQuery(orgId, null, asOf)}`.execute(db)
