@@ -86,33 +86,30 @@ export async function listStaleStakeholders(db: Db, before: Date, limit: number)
  * A stakeholder's history as one text: its experiences separated by ';', each as
  * `id,t,valence,kind,direction,initiator,depth,source,user_id` with occurredAt as epoch ms (`t`),
  * an empty valence when unrated and an empty user_id when it has no user. An experience shared
- * with several of our people appears once per user. In no particular order.
+ * with several of our people appears once per user. In no particular order (see parseHistory).
  *
- * Grouping in the database (a hash aggregate, no sort) and one text per stakeholder make the
- * bulk read cheap on both sides: no sort of millions of rows, and a few large strings for
- * JavaScript to split rather than a row object per experience (see parseHistory).
+ * One text per stakeholder keeps the bulk read cheap on both sides: the database groups with a
+ * hash aggregate (no sort of millions of rows), and JavaScript splits a few large strings rather
+ * than receiving a row object per experience.
+ *
+ * concat() writes an empty string for NULL (unrated, no user). occurredAt is in whole
+ * milliseconds, so rounding the float epoch (cheaper than extract's numeric) is exact. Kinds have
+ * no CHECK constraint: one written around the API could hold a separator; any kind outside the
+ * vocabulary weighs the same in the model, so a blank in its place changes nothing.
  */
+const HISTORY = sql<string>`string_agg(concat(e.id, ',', round(date_part('epoch', e.occurred_at) * 1000)::bigint, ',', e.valence, ',',
+    replace(replace(e.kind, ',', ' '), ';', ' '), ',', e.direction, ',', e.initiator, ',', e.depth, ',', e.source, ',', eu.user_id), ';')`
+const HISTORY_SOURCE = sql`experience_stakeholders es
+    JOIN experiences e ON e.org_id = es.org_id AND e.id = es.experience_id
+    LEFT JOIN experience_users eu ON eu.org_id = e.org_id AND eu.experience_id = e.id`
+
 export type HistoryText = { stakeholder_id: string; history: string }
 
-/** The histories of these stakeholders (of every stakeholder of the organisation when null) as of asOf. */
-export function historyQuery(orgId: string, stakeholderIds: readonly string[] | null, asOf: Date) {
-  const only = stakeholderIds === null ? sql`` : sql`AND es.stakeholder_id = ANY(${stakeholderIds}::uuid[])`
-  // concat() writes an empty string for NULL (unrated, no user). occurredAt is in whole
-  // milliseconds, so rounding the float epoch (cheaper than extract's numeric) is exact. Kinds have
-  // no CHECK constraint: one written around the API could hold a separator; any kind outside the
-  // vocabulary weighs the same in the model, so a blank in its place changes nothing.
-  return sql<HistoryText>`SELECT es.stakeholder_id, string_agg(concat(e.id, ',', round(date_part('epoch', e.occurred_at) * 1000)::bigint, ',', e.valence, ',',
-        replace(replace(e.kind, ',', ' '), ';', ' '), ',', e.direction, ',', e.initiator, ',', e.depth, ',', e.source, ',', eu.user_id), ';') AS history
-    FROM experience_stakeholders es
-    JOIN experiences e ON e.org_id = es.org_id AND e.id = es.experience_id
-    LEFT JOIN experience_users eu ON eu.org_id = e.org_id AND eu.experience_id = e.id
-    WHERE es.org_id = ${orgId} ${only} AND e.archived_at IS NULL AND e.occurred_at <= ${asOf}
+/** Every history of the organisation as of asOf, one row per stakeholder with experiences. */
+function allHistoriesQuery(orgId: string, asOf: Date) {
+  return sql<HistoryText>`SELECT es.stakeholder_id, ${HISTORY} AS history FROM ${HISTORY_SOURCE}
+    WHERE es.org_id = ${orgId} AND e.archived_at IS NULL AND e.occurred_at <= ${asOf}
     GROUP BY es.stakeholder_id`
-}
-
-export async function listHistories(db: Db, orgId: string, stakeholderIds: readonly string[], asOf: Date): Promise<HistoryText[]> {
-  if (stakeholderIds.length === 0) return []
-  return (await historyQuery(orgId, stakeholderIds, asOf).execute(db)).rows
 }
 
 /**
@@ -129,8 +126,15 @@ export async function lockScoresOf(db: Db, orgId: string, stakeholderIds: readon
     ) AS keys ORDER BY k`.execute(db)
 }
 
-/** A stakeholder with one of its relationships (all null when it has none), and its stored score if any. */
-export type ScoringParamsRow = {
+/** A relationship as a scoring row carries it: id, user, cadence, importance, is active. */
+export type RelationshipTuple = [id: string, userId: string, cadenceDays: number, importance: number, isActive: boolean]
+
+/**
+ * A stakeholder with what scoring needs: its relationships, its stored score (nulls when none),
+ * and, when it is one of the stakeholders to score (`is_given`) in a refresh, its history (null
+ * when it has no experience).
+ */
+export type ScoringRow = {
   id: string
   account_id: string | null
   influence: number
@@ -140,53 +144,49 @@ export type ScoringParamsRow = {
   score_28d: number | null
   state: string | null
   experience_count: number | null
-  relationship_id: string | null
-  user_id: string | null
-  cadence_days: number | null
-  importance: number | null
-  relationship_is_active: boolean | null
+  relationships: RelationshipTuple[]
+  history: string | null
 }
 
+const STAKEHOLDER_FIELDS = sql`s.id, s.account_id, s.influence, s.archived_at IS NULL AS is_active,
+  (SELECT coalesce(json_agg(json_build_array(r.id, r.user_id, r.cadence_days, r.importance, r.archived_at IS NULL)), '[]')
+    FROM relationships r WHERE r.org_id = s.org_id AND r.stakeholder_id = s.id) AS relationships`
+
 /**
- * These stakeholders (`is_given`) and the other stakeholders of their accounts, each with its
- * relationships and stored score: all a refresh needs besides the histories.
+ * All a refresh reads, in one statement: these stakeholders (`is_given`) with their histories as
+ * of asOf, and the other stakeholders of their accounts with their stored scores.
  */
-export async function listScoringParams(db: Db, orgId: string, stakeholderIds: readonly string[]): Promise<ScoringParamsRow[]> {
+export async function listScoringRows(db: Db, orgId: string, stakeholderIds: readonly string[], asOf: Date): Promise<ScoringRow[]> {
   if (stakeholderIds.length === 0) return []
-  const ids = sql`${stakeholderIds}::uuid[]`
-  // The ids first, then one index lookup per stakeholder (an OR across both sets would scan).
-  const { rows } = await sql<ScoringParamsRow>`WITH given AS (SELECT id, account_id FROM stakeholders WHERE org_id = ${orgId} AND id = ANY(${ids})),
-      ids AS (SELECT id FROM given UNION SELECT p.id FROM given g JOIN stakeholders p ON p.org_id = ${orgId} AND p.account_id = g.account_id)
-    SELECT s.id, s.account_id, s.influence, s.archived_at IS NULL AS is_active, s.id = ANY(${ids}) AS is_given,
-      ss.score, ss.score_28d, ss.state, ss.experience_count,
-      r.id AS relationship_id, r.user_id, r.cadence_days, r.importance, r.archived_at IS NULL AS relationship_is_active
-    FROM ids
-    JOIN stakeholders s ON s.org_id = ${orgId} AND s.id = ids.id
-    LEFT JOIN stakeholder_scores ss ON ss.org_id = s.org_id AND ss.stakeholder_id = s.id
-    LEFT JOIN relationships r ON r.org_id = s.org_id AND r.stakeholder_id = s.id`.execute(db)
+  // The given stakeholders' accounts first, then their stakeholders by account (an OR across
+  // both sets would scan), and the given ones without an account.
+  const { rows } = await sql<ScoringRow>`WITH given AS (SELECT id, account_id FROM stakeholders WHERE org_id = ${orgId} AND id = ANY(${stakeholderIds}::uuid[])),
+      people AS (
+        SELECT s.* FROM stakeholders s WHERE s.org_id = ${orgId} AND s.account_id IN (SELECT account_id FROM given)
+        UNION ALL SELECT s.* FROM stakeholders s WHERE s.org_id = ${orgId} AND s.id IN (SELECT id FROM given WHERE account_id IS NULL))
+    SELECT ${STAKEHOLDER_FIELDS}, g.id IS NOT NULL AS is_given, ss.score, ss.score_28d, ss.state, ss.experience_count,
+      CASE WHEN g.id IS NOT NULL THEN (SELECT ${HISTORY} FROM ${HISTORY_SOURCE}
+        WHERE es.org_id = s.org_id AND es.stakeholder_id = s.id AND e.archived_at IS NULL AND e.occurred_at <= ${asOf}) END AS history
+    FROM people s
+    LEFT JOIN given g ON g.id = s.id
+    LEFT JOIN stakeholder_scores ss ON ss.org_id = s.org_id AND ss.stakeholder_id = s.id`.execute(db)
   return rows
 }
 
 /** The stakeholders of these accounts with their relationships and stored scores. */
-export async function listAccountScoringParams(db: Db, orgId: string, accountIds: readonly string[]): Promise<ScoringParamsRow[]> {
-  const { rows } = await sql<ScoringParamsRow>`SELECT s.id, s.account_id, s.influence, s.archived_at IS NULL AS is_active, false AS is_given,
-      ss.score, ss.score_28d, ss.state, ss.experience_count,
-      r.id AS relationship_id, r.user_id, r.cadence_days, r.importance, r.archived_at IS NULL AS relationship_is_active
+export async function listAccountScoringRows(db: Db, orgId: string, accountIds: readonly string[]): Promise<ScoringRow[]> {
+  const { rows } = await sql<ScoringRow>`SELECT ${STAKEHOLDER_FIELDS}, false AS is_given, ss.score, ss.score_28d, ss.state, ss.experience_count, NULL AS history
     FROM stakeholders s
     LEFT JOIN stakeholder_scores ss ON ss.org_id = s.org_id AND ss.stakeholder_id = s.id
-    LEFT JOIN relationships r ON r.org_id = s.org_id AND r.stakeholder_id = s.id
     WHERE s.org_id = ${orgId} AND s.account_id = ANY(${accountIds}::uuid[])`.execute(db)
   return rows
 }
 
-/** Every stakeholder of the organisation with one of its relationships (all null when it has none). */
-export async function listAllScoringParams(db: Db, orgId: string): Promise<ScoringParamsRow[]> {
-  const { rows } = await sql<ScoringParamsRow>`SELECT s.id, s.account_id, s.influence, s.archived_at IS NULL AS is_active, true AS is_given,
-      NULL::float8 AS score, NULL::float8 AS score_28d, NULL::text AS state, NULL::int AS experience_count,
-      r.id AS relationship_id, r.user_id, r.cadence_days, r.importance, r.archived_at IS NULL AS relationship_is_active
-    FROM stakeholders s
-    LEFT JOIN relationships r ON r.org_id = s.org_id AND r.stakeholder_id = s.id
-    WHERE s.org_id = ${orgId}`.execute(db)
+/** Every stakeholder of the organisation with its relationships (histories come from the cursor). */
+export async function listAllScoringRows(db: Db, orgId: string): Promise<ScoringRow[]> {
+  const { rows } = await sql<ScoringRow>`SELECT ${STAKEHOLDER_FIELDS}, true AS is_given,
+      NULL::float8 AS score, NULL::float8 AS score_28d, NULL::text AS state, NULL::int AS experience_count, NULL AS history
+    FROM stakeholders s WHERE s.org_id = ${orgId}`.execute(db)
   return rows
 }
 
@@ -209,7 +209,7 @@ export async function openHistoryCursor(db: Db, orgId: string, asOf: Date): Prom
   await sql`SET LOCAL work_mem = '512MB'`.execute(db)
   await sql`SET LOCAL cursor_tuple_fraction = 1`.execute(db)
   await sql`SET LOCAL jit = off`.execute(db)
-  await sql`DECLARE ${CURSOR} NO SCROLL CURSOR WITH HOLD FOR ${historyQuery(orgId, null, asOf)}`.execute(db)
+  await sql`DECLARE ${CURSOR} NO SCROLL CURSOR WITH HOLD FOR ${allHistoriesQuery(orgId, asOf)}`.execute(db)
 }
 
 export async function fetchHistories(db: Db, count: number): Promise<HistoryText[]> {

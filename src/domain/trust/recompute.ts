@@ -31,7 +31,7 @@ export async function recomputeOrganisation(db: Db, orgId: string, now: Date, on
 }
 
 async function recompute(db: Db, orgId: string, now: Date, onProgress: (p: RecomputeProgress) => void, inTransaction: (work: (trx: Db) => Promise<void>) => Promise<void>) {
-  const stakeholders = collectStakeholders(await q.listAllScoringParams(db, orgId))
+  const stakeholders = collectStakeholders(await q.listAllScoringRows(db, orgId))
   const accountIds = await q.listAccountIds(db, orgId)
   let relationships = 0
   for (const s of stakeholders.values()) relationships += s.relationships.length
@@ -74,7 +74,7 @@ async function recompute(db: Db, orgId: string, now: Date, onProgress: (p: Recom
       const rows = await next
       if (rows.length === 0) break
       next = fetch()
-      for (const row of rows) score(row.stakeholder_id, parseHistory(row))
+      for (const row of rows) score(row.stakeholder_id, parseHistory(row.stakeholder_id, row.history))
       if (batchSize(batch) >= WRITE_ROWS) await write()
       onProgress({ phase: 'stakeholders', done: scored.size, total: stakeholders.size })
     }

@@ -2,8 +2,8 @@ import type { Db } from '../../db/connect.ts'
 import { DAY_MS } from './model.ts'
 import * as q from './queries.ts'
 import {
-  accountPartOf, collectStakeholders, parseHistory, scoreAccount, scoreStakeholder,
-  type AccountPart, type ScoringStakeholder, type StoredScore,
+  accountPartOf, collectStakeholders, scoreAccount, scoreStakeholder,
+  type AccountPart, type AccountScoreValues, type RelationshipScoreValues, type ScoringStakeholder, type StakeholderScoreValues, type StoredScore,
 } from './scoring.ts'
 
 export { stakeholderWeight, toTrustExperience } from './scoring.ts'
@@ -12,29 +12,27 @@ export { recomputeOrganisation, type RecomputeProgress } from './recompute.ts'
 /**
  * Recompute and store, in the caller's transaction, the scores of these stakeholders, of their
  * relationships with `userIds` (with everyone when null) and of their accounts, as of `now`.
- * Four statements whatever the number of stakeholders: lock, parameters (with the stored
- * scores of the accounts' other stakeholders), histories, and one write.
+ * Three statements whatever the number of stakeholders: lock, one read (histories, parameters,
+ * and the stored scores of the accounts' other stakeholders) and one write.
  */
 export async function refreshStakeholders(db: Db, orgId: string, stakeholderIds: readonly string[], userIds: readonly string[] | null, now: Date): Promise<void> {
   const ids = [...new Set(stakeholderIds)]
   if (ids.length === 0) return
   await q.lockScoresOf(db, orgId, ids)
-  const stakeholders = collectStakeholders(await q.listScoringParams(db, orgId, ids))
-  const histories = new Map((await q.listHistories(db, orgId, ids, now)).map((row) => [row.stakeholder_id, parseHistory(row)]))
+  const stakeholders = collectStakeholders(await q.listScoringRows(db, orgId, ids, now))
   const only = userIds === null ? undefined : new Set(userIds)
-  const writes: q.ScoreWrites & { relationships: q.ScoreWrites['relationships'][number][]; stakeholders: q.ScoreWrites['stakeholders'][number][] } = {
-    relationships: [], stakeholders: [], accounts: [], unscoredAccounts: [],
-  }
+  const relationships: RelationshipScoreValues[] = []
+  const stakeholderScores: StakeholderScoreValues[] = []
   const fresh = new Map<string, StoredScore>()
   for (const s of stakeholders.values()) {
     if (!s.isGiven) continue
-    const scores = scoreStakeholder(s, histories.get(s.id), now, only)
-    writes.stakeholders.push(scores.stakeholder)
-    writes.relationships.push(...scores.relationships)
+    const scores = scoreStakeholder(s, s.history, now, only)
+    stakeholderScores.push(scores.stakeholder)
+    relationships.push(...scores.relationships)
     fresh.set(s.id, scores.stakeholder)
   }
   const accountIds = [...new Set([...stakeholders.values()].filter((s) => s.isGiven && s.accountId !== null).map((s) => s.accountId!))]
-  await q.writeScores(db, orgId, now, { ...writes, ...scoreAccounts(accountIds, stakeholders, fresh) })
+  await q.writeScores(db, orgId, now, { relationships, stakeholders: stakeholderScores, ...scoreAccounts(accountIds, stakeholders, fresh) })
 }
 
 /**
@@ -49,7 +47,7 @@ function scoreAccounts(accountIds: readonly string[], stakeholders: ReadonlyMap<
     const part = list && values ? accountPartOf(s, values) : null
     if (part) list!.push(part)
   }
-  const accounts: q.ScoreWrites['accounts'][number][] = []
+  const accounts: AccountScoreValues[] = []
   const unscoredAccounts: string[] = []
   for (const [accountId, list] of parts) {
     const score = scoreAccount(accountId, list)
@@ -71,7 +69,7 @@ export async function refreshTrustAfterWrite(db: Db, orgId: string, stakeholderI
 export async function refreshAccountScores(db: Db, orgId: string, accountIds: string[], now: Date): Promise<void> {
   if (accountIds.length === 0) return
   await q.lockScoresOf(db, orgId, [], accountIds)
-  const stakeholders = collectStakeholders(await q.listAccountScoringParams(db, orgId, accountIds))
+  const stakeholders = collectStakeholders(await q.listAccountScoringRows(db, orgId, accountIds))
   await q.writeScores(db, orgId, now, { relationships: [], stakeholders: [], ...scoreAccounts(accountIds, stakeholders, new Map()) })
 }
 

@@ -1,5 +1,5 @@
 import { DEPTHS, DIRECTIONS, EXPERIENCE_KINDS, INITIATORS, SOURCES, type Depth, type Direction, type ExperienceKind, type Initiator, type Source } from '../experiences/vocabulary.ts'
-import type { HistoryText, ScoringParamsRow, TrustExperienceRow } from './queries.ts'
+import type { ScoringRow, TrustExperienceRow } from './queries.ts'
 import { computeAggregateScore, computeState, computeTrustScore, DEFAULT_CADENCE_DAYS, type TrustExperience, type TrustResult } from './model.ts'
 
 // From database rows to stored scores: the one place where a stakeholder's history becomes the
@@ -50,9 +50,9 @@ function entryOf(text: string): Entry {
 
 const canonically = (a: Entry, b: Entry) => a.experience.occurredAt - b.experience.occurredAt || (a.experience.id < b.experience.id ? -1 : a.experience.id > b.experience.id ? 1 : 0)
 
-/** A stakeholder's history from its text (see HistoryText): sorted, one experience with all its users per id. */
-export function parseHistory(row: HistoryText): History {
-  const entries = row.history.split(';').map(entryOf).sort(canonically)
+/** A stakeholder's history from its text (see queries.ts): sorted, one experience with all its users per id. */
+export function parseHistory(stakeholderId: string, text: string): History {
+  const entries = text.split(';').map(entryOf).sort(canonically)
   const experiences: TrustExperience[] = []
   const users: string[][] = []
   for (const { experience, user } of entries) {
@@ -62,28 +62,25 @@ export function parseHistory(row: HistoryText): History {
     }
     if (user) users[users.length - 1]!.push(user)
   }
-  return { stakeholderId: row.stakeholder_id, experiences, users }
+  return { stakeholderId, experiences, users }
 }
 
 export type RelationshipParams = { id: string; userId: string; cadenceDays: number; importance: number; isActive: boolean }
 export type StakeholderParams = { id: string; accountId: string | null; influence: number; isActive: boolean; relationships: RelationshipParams[] }
 /** A stakeholder as a refresh reads it: whether it was asked for, and its stored score if any. */
-export type ScoringStakeholder = StakeholderParams & { isGiven: boolean; stored: StoredScore | null }
+export type ScoringStakeholder = StakeholderParams & { isGiven: boolean; stored: StoredScore | null; history: History | undefined }
 export type StoredScore = { score: number; score_28d: number; state: string; experience_count: number }
 
-/** Stakeholders with their relationships, from rows of one stakeholder and one relationship each. */
-export function collectStakeholders(rows: readonly ScoringParamsRow[]): Map<string, ScoringStakeholder> {
+/** Stakeholders by id, with their relationships, stored scores and (refresh) histories. */
+export function collectStakeholders(rows: readonly ScoringRow[]): Map<string, ScoringStakeholder> {
   const stakeholders = new Map<string, ScoringStakeholder>()
   for (const row of rows) {
-    let s = stakeholders.get(row.id)
-    if (!s) {
-      const stored = row.score === null ? null : { score: row.score, score_28d: row.score_28d!, state: row.state!, experience_count: row.experience_count! }
-      s = { id: row.id, accountId: row.account_id, influence: row.influence, isActive: row.is_active, isGiven: row.is_given, stored, relationships: [] }
-      stakeholders.set(row.id, s)
-    }
-    if (row.relationship_id !== null) {
-      s.relationships.push({ id: row.relationship_id, userId: row.user_id!, cadenceDays: row.cadence_days!, importance: row.importance!, isActive: row.relationship_is_active! })
-    }
+    stakeholders.set(row.id, {
+      id: row.id, accountId: row.account_id, influence: row.influence, isActive: row.is_active, isGiven: row.is_given,
+      stored: row.score === null ? null : { score: row.score, score_28d: row.score_28d!, state: row.state!, experience_count: row.experience_count! },
+      relationships: row.relationships.map(([id, userId, cadenceDays, importance, isActive]) => ({ id, userId, cadenceDays, importance, isActive })),
+      history: row.history === null ? undefined : parseHistory(row.id, row.history),
+    })
   }
   return stakeholders
 }
