@@ -154,15 +154,14 @@ const STAKEHOLDER_FIELDS = sql`s.id, s.account_id, s.influence, s.archived_at IS
 
 /**
  * All a refresh reads, in one statement: these stakeholders (`is_given`) with their histories as
- * of asOf, and the other stakeholders of their accounts with their stored scores.
+ * of asOf, and the other stakeholders of their accounts and of `accountIds` with their stored scores.
  */
-export async function listScoringRows(db: Db, orgId: string, stakeholderIds: readonly string[], asOf: Date): Promise<ScoringRow[]> {
-  if (stakeholderIds.length === 0) return []
-  // The given stakeholders' accounts first, then their stakeholders by account (an OR across
-  // both sets would scan), and the given ones without an account.
+export async function listScoringRows(db: Db, orgId: string, stakeholderIds: readonly string[], accountIds: readonly string[], asOf: Date): Promise<ScoringRow[]> {
+  // The accounts first, then their stakeholders by account (an OR across both sets would scan),
+  // and the given stakeholders without an account.
   const { rows } = await sql<ScoringRow>`WITH given AS (SELECT id, account_id FROM stakeholders WHERE org_id = ${orgId} AND id = ANY(${stakeholderIds}::uuid[])),
       people AS (
-        SELECT s.* FROM stakeholders s WHERE s.org_id = ${orgId} AND s.account_id IN (SELECT account_id FROM given)
+        SELECT s.* FROM stakeholders s WHERE s.org_id = ${orgId} AND s.account_id IN (SELECT account_id FROM given UNION SELECT unnest(${accountIds}::uuid[]))
         UNION ALL SELECT s.* FROM stakeholders s WHERE s.org_id = ${orgId} AND s.id IN (SELECT id FROM given WHERE account_id IS NULL))
     SELECT ${STAKEHOLDER_FIELDS}, g.id IS NOT NULL AS is_given, ss.score, ss.score_28d, ss.state, ss.experience_count,
       CASE WHEN g.id IS NOT NULL THEN (SELECT ${HISTORY} FROM ${HISTORY_SOURCE}
@@ -170,15 +169,6 @@ export async function listScoringRows(db: Db, orgId: string, stakeholderIds: rea
     FROM people s
     LEFT JOIN given g ON g.id = s.id
     LEFT JOIN stakeholder_scores ss ON ss.org_id = s.org_id AND ss.stakeholder_id = s.id`.execute(db)
-  return rows
-}
-
-/** The stakeholders of these accounts with their relationships and stored scores. */
-export async function listAccountScoringRows(db: Db, orgId: string, accountIds: readonly string[]): Promise<ScoringRow[]> {
-  const { rows } = await sql<ScoringRow>`SELECT ${STAKEHOLDER_FIELDS}, false AS is_given, ss.score, ss.score_28d, ss.state, ss.experience_count, NULL AS history
-    FROM stakeholders s
-    LEFT JOIN stakeholder_scores ss ON ss.org_id = s.org_id AND ss.stakeholder_id = s.id
-    WHERE s.org_id = ${orgId} AND s.account_id = ANY(${accountIds}::uuid[])`.execute(db)
   return rows
 }
 

@@ -10,17 +10,18 @@ export { stakeholderWeight, toTrustExperience } from './scoring.ts'
 export { recomputeOrganisation, type RecomputeProgress } from './recompute.ts'
 
 /**
- * Recompute and store, in the caller's transaction, the scores of these stakeholders, of their
- * relationships with `userIds` (with everyone when null) and of their accounts, as of `now`.
- * Three statements whatever the number of stakeholders: lock, one read (histories, parameters,
- * and the stored scores of the accounts' other stakeholders) and one write.
+ * Recompute and store, in the caller's transaction, as of `now`: the scores of these stakeholders,
+ * of their relationships with `userIds` (with everyone when null), of their accounts, and of the
+ * other `accountIds`. Three statements whatever the numbers: lock, one read (histories,
+ * parameters, and the stored scores of the accounts' other stakeholders) and one write.
  */
-export async function refreshStakeholders(db: Db, orgId: string, stakeholderIds: readonly string[], userIds: readonly string[] | null, now: Date): Promise<void> {
-  const ids = [...new Set(stakeholderIds)]
-  if (ids.length === 0) return
-  await q.lockScoresOf(db, orgId, ids)
-  const stakeholders = collectStakeholders(await q.listScoringRows(db, orgId, ids, now))
-  const only = userIds === null ? undefined : new Set(userIds)
+export async function refreshScores(db: Db, orgId: string, target: { stakeholderIds: readonly string[]; userIds: readonly string[] | null; accountIds?: readonly string[] }, now: Date): Promise<void> {
+  const ids = [...new Set(target.stakeholderIds)]
+  const extraAccounts = [...new Set(target.accountIds ?? [])]
+  if (ids.length === 0 && extraAccounts.length === 0) return
+  await q.lockScoresOf(db, orgId, ids, extraAccounts)
+  const stakeholders = collectStakeholders(await q.listScoringRows(db, orgId, ids, extraAccounts, now))
+  const only = target.userIds === null ? undefined : new Set(target.userIds)
   const relationships: RelationshipScoreValues[] = []
   const stakeholderScores: StakeholderScoreValues[] = []
   const fresh = new Map<string, StoredScore>()
@@ -31,8 +32,9 @@ export async function refreshStakeholders(db: Db, orgId: string, stakeholderIds:
     relationships.push(...scores.relationships)
     fresh.set(s.id, scores.stakeholder)
   }
-  const accountIds = [...new Set([...stakeholders.values()].filter((s) => s.isGiven && s.accountId !== null).map((s) => s.accountId!))]
-  await q.writeScores(db, orgId, now, { relationships, stakeholders: stakeholderScores, ...scoreAccounts(accountIds, stakeholders, fresh) })
+  const accountIds = new Set(extraAccounts)
+  for (const s of stakeholders.values()) if (s.isGiven && s.accountId !== null) accountIds.add(s.accountId)
+  await q.writeScores(db, orgId, now, { relationships, stakeholders: stakeholderScores, ...scoreAccounts([...accountIds], stakeholders, fresh) })
 }
 
 /**
@@ -62,15 +64,25 @@ function scoreAccounts(accountIds: readonly string[], stakeholders: ReadonlyMap<
  * the relationships between its people on both sides, its stakeholders and their accounts.
  */
 export async function refreshTrustAfterWrite(db: Db, orgId: string, stakeholderIds: string[], userIds: string[], now = new Date()): Promise<void> {
-  await refreshStakeholders(db, orgId, stakeholderIds, userIds, now)
+  await refreshScores(db, orgId, { stakeholderIds, userIds }, now)
+}
+
+type StakeholderWeightFields = { id: string; account_id: string | null; influence: number; archived_at: Date | null }
+
+/**
+ * After a stakeholder's edit, in the caller's transaction: when its account, influence or being
+ * archived changed, its account's score (and that of the account it left) follows.
+ */
+export async function refreshWeightsOf(db: Db, orgId: string, before: StakeholderWeightFields, after: StakeholderWeightFields, now = new Date()): Promise<void> {
+  const isArchived = (s: StakeholderWeightFields) => s.archived_at !== null
+  if (before.account_id === after.account_id && before.influence === after.influence && isArchived(before) === isArchived(after)) return
+  const left = before.account_id !== null && before.account_id !== after.account_id ? [before.account_id] : []
+  await refreshScores(db, orgId, { stakeholderIds: [after.id], userIds: [], accountIds: left }, now)
 }
 
 /** Recompute and store account scores from their stakeholders' stored scores (after a merge moves stakeholders). */
 export async function refreshAccountScores(db: Db, orgId: string, accountIds: string[], now: Date): Promise<void> {
-  if (accountIds.length === 0) return
-  await q.lockScoresOf(db, orgId, [], accountIds)
-  const stakeholders = collectStakeholders(await q.listAccountScoringRows(db, orgId, accountIds))
-  await q.writeScores(db, orgId, now, { relationships: [], stakeholders: [], ...scoreAccounts(accountIds, stakeholders, new Map()) })
+  await refreshScores(db, orgId, { stakeholderIds: [], userIds: [], accountIds }, now)
 }
 
 /**
@@ -89,7 +101,7 @@ export async function refreshStaleScores(db: Db, now: Date, staleBefore = new Da
     byOrg.set(org_id, ids)
   }
   for (const [orgId, ids] of byOrg) {
-    await db.transaction().execute((trx) => refreshStakeholders(trx, orgId, [...ids], null, now))
+    await db.transaction().execute((trx) => refreshScores(trx, orgId, { stakeholderIds: [...ids], userIds: null }, now))
   }
   return rels.length + stakeholders.length
 }
