@@ -8,6 +8,7 @@ import * as m0005 from './migrations/0005_plans_moments.ts'
 import * as m0006 from './migrations/0006_surveys.ts'
 import * as m0007 from './migrations/0007_kpis.ts'
 import * as m0008 from './migrations/0008_digest.ts'
+import * as m0009 from './migrations/0009_trust_speed.ts'
 import * as m0010 from './migrations/0010_capture_more.ts'
 import * as m0011 from './migrations/0011_kpis_more.ts'
 import * as m0012 from './migrations/0012_survey_source_time_zones.ts'
@@ -22,6 +23,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0006_surveys': m0006,
   '0007_kpis': m0007,
   '0008_digest': m0008,
+  '0009_trust_speed': m0009,
   '0010_capture_more': m0010,
   '0011_kpis_more': m0011,
   '0012_survey_source_time_zones': m0012,

@@ -44,9 +44,19 @@ export function findExperienceByExternalId(db: Db, orgId: string, source: string
   return db.selectFrom('experiences').select('id').where('org_id', '=', orgId).where('source', '=', source).where('external_id', '=', externalId).executeTakeFirst()
 }
 
-export async function insertExperience(db: Db, orgId: string, values: ExperienceValues & { occurred_at: Date; kind: string }) {
-  const { id } = await db.insertInto('experiences').values({ ...values, org_id: orgId }).returning('id').executeTakeFirstOrThrow()
-  return id
+/**
+ * Insert an experience and its participants in one statement, and return it as getExperienceRow
+ * would read it back (participants ordered by id).
+ */
+export async function insertExperienceWithParticipants(db: Db, orgId: string, values: ExperienceValues & { occurred_at: Date; kind: string }, stakeholderIds: readonly string[], userIds: readonly string[]) {
+  const inserted = db.insertInto('experiences').values({ ...values, org_id: orgId }).returningAll()
+  const { rows } = await sql<ExperienceRow & { stakeholder_ids: string[]; user_ids: string[] }>`WITH e AS (${inserted}),
+      s AS (INSERT INTO experience_stakeholders (org_id, experience_id, stakeholder_id) SELECT e.org_id, e.id, x FROM e, unnest(${stakeholderIds}::uuid[]) AS x RETURNING stakeholder_id),
+      u AS (INSERT INTO experience_users (org_id, experience_id, user_id) SELECT e.org_id, e.id, x FROM e, unnest(${userIds}::uuid[]) AS x RETURNING user_id)
+    SELECT e.*, coalesce((SELECT array_agg(stakeholder_id ORDER BY stakeholder_id) FROM s), '{}') AS stakeholder_ids,
+      coalesce((SELECT array_agg(user_id ORDER BY user_id) FROM u), '{}') AS user_ids
+    FROM e`.execute(db)
+  return rows[0]!
 }
 
 export function updateExperienceRow(db: Db, orgId: string, id: string, values: ExperienceValues) {
@@ -98,9 +108,16 @@ export function listExperienceRows(db: Db, orgId: string, filter: ExperienceFilt
   return { rows: q.orderBy(page.orderBy).limit(limit + 1).execute(), cursorOf: page.cursorOf }
 }
 
-/** How many of these ids are active stakeholders / users of the organisation. */
-export async function countExisting(db: Db, orgId: string, table: 'stakeholders' | 'users', ids: string[]): Promise<Set<string>> {
-  if (ids.length === 0) return new Set()
-  const rows = await db.selectFrom(table).select('id').where('org_id', '=', orgId).where('id', 'in', ids).execute()
-  return new Set(rows.map((r) => r.id))
+/** Which of these stakeholders (with their account) and users belong to the organisation, in one query. */
+export async function findParticipants(db: Db, orgId: string, stakeholderIds: readonly string[], userIds: readonly string[]) {
+  const found = { stakeholders: new Map<string, string | null>(), users: new Set<string>() }
+  if (stakeholderIds.length + userIds.length === 0) return found
+  const { rows } = await sql<{ is_user: boolean; id: string; account_id: string | null }>`
+    SELECT false AS is_user, id, account_id FROM stakeholders WHERE org_id = ${orgId} AND id = ANY(${stakeholderIds}::uuid[])
+    UNION ALL SELECT true, id, NULL FROM users WHERE org_id = ${orgId} AND id = ANY(${userIds}::uuid[])`.execute(db)
+  for (const r of rows) {
+    if (r.is_user) found.users.add(r.id)
+    else found.stakeholders.set(r.id, r.account_id)
+  }
+  return found
 }

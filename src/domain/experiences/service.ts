@@ -5,7 +5,6 @@ import { inTransaction } from '../../lib/transaction.ts'
 import { getAccountRow } from '../accounts/queries.ts'
 import { recordAudit } from '../audit/queries.ts'
 import type { Actor } from '../auth/roles.ts'
-import { getStakeholderRow } from '../stakeholders/queries.ts'
 import { refreshTrustAfterWrite } from '../trust/refresh.ts'
 import * as q from './queries.ts'
 import {
@@ -21,22 +20,24 @@ export function checkOccurredAt(value: string, now = Date.now()): Date {
   return date
 }
 
+/** Check that the participants belong to the organisation; returns each stakeholder's account. */
 async function checkParticipants(db: Db, orgId: string, stakeholderIds: string[] | undefined, userIds: string[] | undefined) {
   const errors: FieldError[] = []
-  const found = await Promise.all([q.countExisting(db, orgId, 'stakeholders', stakeholderIds ?? []), q.countExisting(db, orgId, 'users', userIds ?? [])])
-  stakeholderIds?.forEach((id, i) => found[0].has(id) || errors.push({ pointer: `#/stakeholderIds/${i}`, detail: 'is not a stakeholder of this organisation' }))
-  userIds?.forEach((id, i) => found[1].has(id) || errors.push({ pointer: `#/userIds/${i}`, detail: 'is not a user of this organisation' }))
+  const found = await q.findParticipants(db, orgId, stakeholderIds ?? [], userIds ?? [])
+  stakeholderIds?.forEach((id, i) => found.stakeholders.has(id) || errors.push({ pointer: `#/stakeholderIds/${i}`, detail: 'is not a stakeholder of this organisation' }))
+  userIds?.forEach((id, i) => found.users.has(id) || errors.push({ pointer: `#/userIds/${i}`, detail: 'is not a user of this organisation' }))
   if (errors.length) throw new AppError('invalid_reference', 'Some participants do not exist in this organisation', errors)
+  return found.stakeholders
 }
 
 /** The account of an experience: the one given, or else the account of its first stakeholder. */
-async function resolveAccount(db: Db, orgId: string, accountId: string | null | undefined, stakeholderIds: string[] | undefined) {
+async function resolveAccount(db: Db, orgId: string, accountId: string | null | undefined, stakeholderIds: string[] | undefined, accounts: ReadonlyMap<string, string | null>) {
   if (accountId) {
     if (!(await getAccountRow(db, orgId, accountId))) throw invalidReference('#/accountId', 'is not an account of this organisation')
     return accountId
   }
   if (accountId === null || !stakeholderIds?.length) return accountId
-  return (await getStakeholderRow(db, orgId, stakeholderIds[0]!))?.account_id ?? null
+  return accounts.get(stakeholderIds[0]!) ?? null
 }
 
 const union = (a: string[], b: string[]) => [...new Set([...a, ...b])]
@@ -63,11 +64,11 @@ export async function createExperience(db: Db, actor: Actor, body: CreateExperie
   const userIds = body.userIds ?? [actor.userId]
   const source = body.source ?? 'manual'
   return inTransaction(db, async (trx) => {
-    await checkParticipants(trx, actor.orgId, body.stakeholderIds, userIds)
+    const accounts = await checkParticipants(trx, actor.orgId, body.stakeholderIds, userIds)
     if (body.externalId && (await q.findExperienceByExternalId(trx, actor.orgId, source, body.externalId))) {
       throw new AppError('conflict', 'This experience was already recorded', [{ pointer: '#/externalId', detail: `already used for source ${source}` }])
     }
-    const id = await q.insertExperience(trx, actor.orgId, {
+    const row = await q.insertExperienceWithParticipants(trx, actor.orgId, {
       occurred_at: occurredAt,
       kind: body.kind,
       valence: body.valence ?? null,
@@ -78,13 +79,12 @@ export async function createExperience(db: Db, actor: Actor, body: CreateExperie
       notes: body.notes,
       source,
       external_id: body.externalId ?? null,
-      account_id: await resolveAccount(trx, actor.orgId, body.accountId, body.stakeholderIds),
+      account_id: await resolveAccount(trx, actor.orgId, body.accountId, body.stakeholderIds, accounts),
       created_by: actor.via === 'system' ? null : actor.userId,
-    })
-    await q.setParticipants(trx, actor.orgId, id, body.stakeholderIds, userIds)
-    const experience = await load(trx, actor.orgId, id)
+    }, body.stakeholderIds, userIds)
+    const experience = toExperience(row)
     await refreshTrustAfterWrite(trx, actor.orgId, experience.stakeholderIds, experience.userIds)
-    await recordAudit(trx, actor, 'experience.created', 'experience', id, null, experience)
+    await recordAudit(trx, actor, 'experience.created', 'experience', experience.id, null, experience)
     return experience
   })
 }
@@ -93,8 +93,8 @@ export async function updateExperience(db: Db, actor: Actor, id: string, body: U
   const occurredAt = body.occurredAt === undefined ? undefined : checkOccurredAt(body.occurredAt)
   return db.transaction().execute(async (trx) => {
     const before = await load(trx, actor.orgId, id)
-    await checkParticipants(trx, actor.orgId, body.stakeholderIds, body.userIds)
-    const accountId = body.accountId !== undefined || body.stakeholderIds ? await resolveAccount(trx, actor.orgId, body.accountId, body.stakeholderIds) : undefined
+    const accounts = await checkParticipants(trx, actor.orgId, body.stakeholderIds, body.userIds)
+    const accountId = body.accountId !== undefined || body.stakeholderIds ? await resolveAccount(trx, actor.orgId, body.accountId, body.stakeholderIds, accounts) : undefined
     await q.updateExperienceRow(trx, actor.orgId, id, {
       occurred_at: occurredAt,
       kind: body.kind,

@@ -6,6 +6,7 @@ import { getAccountRow } from '../accounts/queries.ts'
 import { recordAudit } from '../audit/queries.ts'
 import { erasePersonalMoments } from '../moments/personal-data.ts'
 import type { Actor } from '../auth/roles.ts'
+import { refreshWeightsOf } from '../trust/refresh.ts'
 import * as q from './queries.ts'
 import { searchTextOf, toStakeholder, type CreateStakeholderBody, type ListStakeholdersQuery, type Stakeholder, type StakeholderRowWithAccount, type UpdateStakeholderBody } from './schema.ts'
 
@@ -78,6 +79,7 @@ export async function updateStakeholder(db: Db, actor: Actor, id: string, body: 
     if (!row) throw notFound('Stakeholder')
     // Withdrawn consent also erases personal moments and close people (professional moments stay).
     if (before.has_consent && !row.has_consent) await erasePersonalMoments(trx, actor.orgId, id, false)
+    await refreshWeightsOf(trx, actor.orgId, before, row)
     const stakeholder = toStakeholder(row)
     await recordAudit(trx, actor, 'stakeholder.updated', 'stakeholder', id, toStakeholder(before), stakeholder)
     return stakeholder
@@ -90,6 +92,7 @@ export async function setStakeholderArchived(db: Db, actor: Actor, id: string, i
     if (!before) throw notFound('Stakeholder')
     const row = await q.updateStakeholderRow(trx, actor.orgId, id, { archived_at: isArchived ? (before.archived_at ?? new Date()) : null })
     if (!row) throw new AppError('not_found', 'Stakeholder not found')
+    await refreshWeightsOf(trx, actor.orgId, before, row)
     const stakeholder = toStakeholder(row)
     await recordAudit(trx, actor, isArchived ? 'stakeholder.archived' : 'stakeholder.restored', 'stakeholder', id, toStakeholder(before), stakeholder)
     return stakeholder

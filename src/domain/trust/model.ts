@@ -168,21 +168,24 @@ export function computeHalfLives(cadenceDays: number): { positive: number; negat
 }
 
 /** Everything about a history that does not depend on asOf, sorted by (occurredAt, id). */
+// Per-history arrays are plain number arrays: V8 keeps them packed on the heap, while a typed
+// array of more than 64 bytes gets a separate backing store whose allocation and collection cost
+// more than the arithmetic on a typical history of a few dozen experiences.
 type Prepared = {
   items: readonly TrustExperience[]
-  time: Float64Array
+  time: number[]
   /** signed impulse before weekly saturation and repair */
-  impulse: Float64Array
+  impulse: number[]
   /** captured (unrated) items: index of their (week, kind) bucket; -1 for rated items */
-  bucket: Int32Array
-  bucketCap: Float64Array
+  bucket: number[]
+  bucketCap: number[]
   /** rated positives: index of the rated negative they repair; -1 if none */
-  repairs: Int32Array
+  repairs: number[]
   /** cumulative overdue time (ms) up to each item's time */
-  overdueAt: Float64Array
-  anchorTime: Float64Array
-  anchorOverdue: Float64Array
-  meaningfulTime: Float64Array
+  overdueAt: number[]
+  anchorTime: number[]
+  anchorOverdue: number[]
+  meaningfulTime: number[]
   cadenceMs: number
   /** decay rates per ms */
   rPos: number
@@ -263,18 +266,18 @@ function prepare(experiences: readonly TrustExperience[], params: TrustRelations
   const cadenceDays = clampCadence(params.cadenceDays)
   const halfLives = computeHalfLives(cadenceDays)
   const cadenceMs = cadenceDays * DAY_MS
-  const time = new Float64Array(n)
-  const impulse = new Float64Array(n)
-  const bucket = new Int32Array(n)
-  const overdueAt = new Float64Array(n)
+  const time: number[] = []
+  const impulse: number[] = []
+  const bucket: number[] = []
+  const overdueAt: number[] = []
   const anchors: number[] = []
   const anchorOverdue: number[] = []
   const meaningful: number[] = []
   // Items are in time order, so a week's captured items are contiguous: one slot per kind and week.
-  const weekSlots = new Int32Array(EXPERIENCE_KINDS.length).fill(-1)
+  const weekSlots = filled(EXPERIENCE_KINDS.length, -1)
   let currentWeek = NaN
   const caps: number[] = []
-  const repairs = new Int32Array(n)
+  const repairs: number[] = []
   const repairWindowMs = REPAIR_WINDOW_DAYS * DAY_MS
   // A positive repairs the latest rated negative strictly before it (same-time ones don't count).
   let latestNegative = -1
@@ -283,7 +286,7 @@ function prepare(experiences: readonly TrustExperience[], params: TrustRelations
   for (let i = 0; i < n; i++) {
     const e = items[i]!
     const t = e.occurredAt
-    time[i] = t
+    time.push(t)
     if (t > groupTime) {
       if (pendingNegative >= 0) latestNegative = pendingNegative
       pendingNegative = -1
@@ -292,9 +295,9 @@ function prepare(experiences: readonly TrustExperience[], params: TrustRelations
     const v = normalValence(e.valence)
     const isRated = v !== null
     const a = impulseOf(e, v)
-    impulse[i] = a
+    impulse.push(a)
     if (a < 0 && isRated) pendingNegative = i
-    repairs[i] = a > 0 && isRated && latestNegative >= 0 && t - time[latestNegative]! <= repairWindowMs ? latestNegative : -1
+    repairs.push(a > 0 && isRated && latestNegative >= 0 && t - time[latestNegative]! <= repairWindowMs ? latestNegative : -1)
     if (!isRated) {
       const week = Math.floor(t / WEEK_MS)
       if (week !== currentWeek) {
@@ -309,9 +312,9 @@ function prepare(experiences: readonly TrustExperience[], params: TrustRelations
         const unit = (KIND_MAP.get(e.kind) ?? 1) * CAPTURED_VALUE * (a < 0 ? NEGATIVE_AMPLIFICATION : 1)
         caps.push(CAPTURED_WEEKLY_CAP_ITEMS * unit)
       }
-      bucket[i] = slot
+      bucket.push(slot)
     } else {
-      bucket[i] = -1
+      bucket.push(-1)
     }
     // The indifference clock restarts at the first experience and at every meaningful one
     // (isMeaningfulExperience inlined: a > 0 exactly when the experience is not negative).
@@ -324,19 +327,29 @@ function prepare(experiences: readonly TrustExperience[], params: TrustRelations
       anchorOverdue.push(overdue)
     }
     const j = anchors.length - 1
-    overdueAt[i] = anchorOverdue[j]! + Math.max(0, t - anchors[j]! - cadenceMs)
+    overdueAt.push(anchorOverdue[j]! + Math.max(0, t - anchors[j]! - cadenceMs))
   }
-  const perMs = (halfLifeDays: number) => Math.LN2 / (halfLifeDays * DAY_MS)
   return {
-    items, time, impulse, bucket, bucketCap: Float64Array.from(caps), repairs, overdueAt,
-    anchorTime: Float64Array.from(anchors), anchorOverdue: Float64Array.from(anchorOverdue),
-    meaningfulTime: Float64Array.from(meaningful), cadenceMs,
-    rPos: perMs(halfLives.positive), rNeg: perMs(halfLives.negative), rInd: perMs(halfLives.indifference),
+    items, time, impulse, bucket, bucketCap: caps, repairs, overdueAt,
+    anchorTime: anchors, anchorOverdue, meaningfulTime: meaningful, cadenceMs,
+    rPos: decayPerMs(halfLives.positive), rNeg: decayPerMs(halfLives.negative), rInd: decayPerMs(halfLives.indifference),
   }
 }
 
+/** Decay rate per ms for a half-life in days. */
+function decayPerMs(halfLifeDays: number): number {
+  return Math.LN2 / (halfLifeDays * DAY_MS)
+}
+
+/** A packed array of n copies of value. */
+function filled(n: number, value: number): number[] {
+  const array: number[] = []
+  for (let i = 0; i < n; i++) array.push(value)
+  return array
+}
+
 /** Number of entries of a sorted array that are <= x. */
-function countAtOrBefore(sorted: Float64Array, x: number): number {
+function countAtOrBefore(sorted: readonly number[], x: number): number {
   let lo = 0
   let hi = sorted.length
   while (lo < hi) {
@@ -347,19 +360,19 @@ function countAtOrBefore(sorted: Float64Array, x: number): number {
   return lo
 }
 
-type Evaluation = { trust: number; exactScore: number; counted: number; impulses: Float64Array | null }
+type Evaluation = { trust: number; exactScore: number; counted: number; impulses: number[] | null }
 
 /** One pass over the experiences up to asOf; impulses are the per-experience trust units at asOf. */
 function evaluate(p: Prepared, asOf: number, withImpulses: boolean): Evaluation {
   const counted = countAtOrBefore(p.time, asOf)
-  const impulses = withImpulses ? new Float64Array(counted) : null
+  const impulses = withImpulses ? filled(counted, 0) : null
   if (counted === 0) return { trust: 0, exactScore: 0, counted, impulses }
   // Weekly saturation of captured items (T8): within a (week, kind) bucket the newest item counts
   // fully and each older one only for what it adds below the cap, so any added item adds trust.
   // room[b] = e^(−S/C): the share of bucket b's cap still free after its newer items.
-  const room = new Float64Array(p.bucketCap.length).fill(1)
-  const amplitude = new Float64Array(counted)
-  const repairMass = new Float64Array(counted)
+  const room = filled(p.bucketCap.length, 1)
+  const amplitude = filled(counted, 0)
+  const repairMass = filled(counted, 0)
   for (let i = counted - 1; i >= 0; i--) {
     const a = p.impulse[i]!
     const b = p.bucket[i]!
@@ -432,7 +445,7 @@ export function computeTrustScore(
   const scoreBefore = round1(before.exactScore)
   if (!explain) return { score, scoreBefore, state: computeState(score, scoreBefore, isCold), isCold, lastMeaningfulAt, daysSinceMeaningful, contributions: [] }
   const gain = now.trust > 0 ? now.exactScore / now.trust : SCORE_MAX / SATURATION_SCALE
-  const impulses = now.impulses ?? new Float64Array(0)
+  const impulses = now.impulses ?? []
   const magnitude = new Float64Array(now.counted)
   let totalAbs = 0
   for (let i = 0; i < now.counted; i++) {

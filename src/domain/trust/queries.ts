@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
 import type { Db } from '../../db/connect.ts'
+import type { AccountScoreValues, RelationshipScoreValues, StakeholderScoreValues } from './scoring.ts'
 
 /** The columns the trust model reads, plus what an explanation shows. */
 const EXPERIENCE_FIELDS = ['e.id', 'e.occurred_at', 'e.kind', 'e.valence', 'e.direction', 'e.initiator', 'e.depth', 'e.source', 'e.title'] as const
@@ -46,18 +47,6 @@ export function listStakeholderExperienceRows(db: Db, orgId: string, stakeholder
     .execute()
 }
 
-export function listRelationshipParams(db: Db, orgId: string, relationshipIds: string[]) {
-  if (relationshipIds.length === 0) return Promise.resolve([])
-  return db.selectFrom('relationships').select(['id', 'user_id', 'stakeholder_id', 'cadence_days', 'importance']).where('org_id', '=', orgId).where('id', 'in', relationshipIds).execute()
-}
-
-/** The relationships between any of these users and any of these stakeholders. */
-export async function listRelationshipIdsForPairs(db: Db, orgId: string, userIds: string[], stakeholderIds: string[]): Promise<string[]> {
-  if (userIds.length === 0 || stakeholderIds.length === 0) return []
-  const rows = await db.selectFrom('relationships').select('id').where('org_id', '=', orgId).where('user_id', 'in', userIds).where('stakeholder_id', 'in', stakeholderIds).execute()
-  return rows.map((r) => r.id)
-}
-
 /** Per stakeholder: the shortest cadence and highest importance among its active relationships, and its influence and account. */
 export function listStakeholderParams(db: Db, orgId: string, stakeholderIds: string[]) {
   if (stakeholderIds.length === 0) return Promise.resolve([])
@@ -69,91 +58,6 @@ export function listStakeholderParams(db: Db, orgId: string, stakeholderIds: str
     .where('s.id', 'in', stakeholderIds)
     .groupBy(['s.id', 's.account_id', 's.influence'])
     .execute()
-}
-
-export async function listAccountIdsOfStakeholders(db: Db, orgId: string, stakeholderIds: string[]): Promise<string[]> {
-  if (stakeholderIds.length === 0) return []
-  const rows = await db.selectFrom('stakeholders').select('account_id').distinct().where('org_id', '=', orgId).where('id', 'in', stakeholderIds).where('account_id', 'is not', null).execute()
-  return rows.map((r) => r.account_id!)
-}
-
-/** Scored, active stakeholders of each account with their weight inputs. */
-export function listAccountStakeholderScores(db: Db, orgId: string, accountIds: string[]) {
-  if (accountIds.length === 0) return Promise.resolve([])
-  return db
-    .selectFrom('stakeholders as s')
-    .innerJoin('stakeholder_scores as ss', (j) => j.onRef('ss.org_id', '=', 's.org_id').onRef('ss.stakeholder_id', '=', 's.id'))
-    .leftJoin('relationships as r', (j) => j.onRef('r.org_id', '=', 's.org_id').onRef('r.stakeholder_id', '=', 's.id').on('r.archived_at', 'is', null))
-    .select(['s.id', 's.account_id', 's.influence', 'ss.score', 'ss.score_28d', 'ss.state', 'ss.experience_count', sql<number | null>`max(r.importance)`.as('importance')])
-    .where('s.org_id', '=', orgId)
-    .where('s.account_id', 'in', accountIds)
-    .where('s.archived_at', 'is', null)
-    .where('ss.experience_count', '>', 0)
-    .groupBy(['s.id', 's.account_id', 's.influence', 'ss.score', 'ss.score_28d', 'ss.state', 'ss.experience_count'])
-    .execute()
-}
-
-export type RelationshipScoreValues = { relationship_id: string; score: number; score_28d: number; state: string; last_meaningful_at: Date | null; experience_count: number; computed_at: Date }
-export type StakeholderScoreValues = { stakeholder_id: string; score: number; score_28d: number; state: string; last_meaningful_at: Date | null; cadence_days: number; experience_count: number; computed_at: Date }
-export type AccountScoreValues = { account_id: string; score: number; score_28d: number; state: string; stakeholder_count: number; computed_at: Date }
-
-export async function upsertRelationshipScores(db: Db, orgId: string, rows: RelationshipScoreValues[]) {
-  if (rows.length === 0) return
-  await db
-    .insertInto('relationship_scores')
-    .values(rows.map((r) => ({ ...r, org_id: orgId })))
-    .onConflict((oc) =>
-      oc.columns(['org_id', 'relationship_id']).doUpdateSet((eb) => ({
-        score: eb.ref('excluded.score'), score_28d: eb.ref('excluded.score_28d'), state: eb.ref('excluded.state'),
-        last_meaningful_at: eb.ref('excluded.last_meaningful_at'), experience_count: eb.ref('excluded.experience_count'), computed_at: eb.ref('excluded.computed_at'),
-      })),
-    )
-    .execute()
-}
-
-export async function upsertStakeholderScores(db: Db, orgId: string, rows: StakeholderScoreValues[]) {
-  if (rows.length === 0) return
-  await db
-    .insertInto('stakeholder_scores')
-    .values(rows.map((r) => ({ ...r, org_id: orgId })))
-    .onConflict((oc) =>
-      oc.columns(['org_id', 'stakeholder_id']).doUpdateSet((eb) => ({
-        score: eb.ref('excluded.score'), score_28d: eb.ref('excluded.score_28d'), state: eb.ref('excluded.state'), last_meaningful_at: eb.ref('excluded.last_meaningful_at'),
-        cadence_days: eb.ref('excluded.cadence_days'), experience_count: eb.ref('excluded.experience_count'), computed_at: eb.ref('excluded.computed_at'),
-      })),
-    )
-    .execute()
-}
-
-export async function upsertAccountScores(db: Db, orgId: string, rows: AccountScoreValues[]) {
-  if (rows.length === 0) return
-  await db
-    .insertInto('account_scores')
-    .values(rows.map((r) => ({ ...r, org_id: orgId })))
-    .onConflict((oc) =>
-      oc.columns(['org_id', 'account_id']).doUpdateSet((eb) => ({
-        score: eb.ref('excluded.score'), score_28d: eb.ref('excluded.score_28d'), state: eb.ref('excluded.state'),
-        stakeholder_count: eb.ref('excluded.stakeholder_count'), computed_at: eb.ref('excluded.computed_at'),
-      })),
-    )
-    .execute()
-}
-
-export async function deleteAccountScores(db: Db, orgId: string, accountIds: string[]) {
-  if (accountIds.length === 0) return
-  await db.deleteFrom('account_scores').where('org_id', '=', orgId).where('account_id', 'in', accountIds).execute()
-}
-
-/** Ids in pages, for a full recompute: relationships, stakeholders or accounts after `afterId`. */
-export async function listIdsPage(db: Db, orgId: string, table: 'relationships' | 'stakeholders' | 'accounts', afterId: string | null, limit: number): Promise<string[]> {
-  let q = db.selectFrom(table).select('id').where('org_id', '=', orgId)
-  if (afterId) q = q.where('id', '>', afterId)
-  return (await q.orderBy('id').limit(limit).execute()).map((r) => r.id)
-}
-
-export async function countRows(db: Db, orgId: string, table: 'relationships' | 'stakeholders' | 'accounts'): Promise<number> {
-  const row = await db.selectFrom(table).select(sql<number>`count(*)::int`.as('n')).where('org_id', '=', orgId).executeTakeFirstOrThrow()
-  return Number(row.n)
 }
 
 /** Relationships whose stored score is older than `before` (or missing), oldest first. */
@@ -176,4 +80,177 @@ export async function listStaleStakeholders(db: Db, before: Date, limit: number)
     .orderBy('computed_at')
     .limit(limit)
     .execute()
+}
+
+/**
+ * A stakeholder's history as one text: its experiences separated by ';', each as
+ * `id,t,valence,kind,direction,initiator,depth,source,user_id` with occurredAt as epoch ms (`t`),
+ * an empty valence when unrated and an empty user_id when it has no user. An experience shared
+ * with several of our people appears once per user. In no particular order (see parseHistory).
+ *
+ * One text per stakeholder keeps the bulk read cheap on both sides: the database groups with a
+ * hash aggregate (no sort of millions of rows), and JavaScript splits a few large strings rather
+ * than receiving a row object per experience.
+ *
+ * concat() writes an empty string for NULL (unrated, no user). occurredAt is in whole
+ * milliseconds, so rounding the float epoch (cheaper than extract's numeric) is exact. Kinds have
+ * no CHECK constraint: one written around the API could hold a separator; any kind outside the
+ * vocabulary weighs the same in the model, so a blank in its place changes nothing.
+ */
+const HISTORY = sql<string>`string_agg(concat(e.id, ',', round(date_part('epoch', e.occurred_at) * 1000)::bigint, ',', e.valence, ',',
+    replace(replace(e.kind, ',', ' '), ';', ' '), ',', e.direction, ',', e.initiator, ',', e.depth, ',', e.source, ',', eu.user_id), ';')`
+const HISTORY_SOURCE = sql`experience_stakeholders es
+    JOIN experiences e ON e.org_id = es.org_id AND e.id = es.experience_id
+    LEFT JOIN experience_users eu ON eu.org_id = e.org_id AND eu.experience_id = e.id`
+
+export type HistoryText = { stakeholder_id: string; history: string }
+
+/** Every history of the organisation as of asOf, one row per stakeholder with experiences. */
+function allHistoriesQuery(orgId: string, asOf: Date) {
+  return sql<HistoryText>`SELECT es.stakeholder_id, ${HISTORY} AS history FROM ${HISTORY_SOURCE}
+    WHERE es.org_id = ${orgId} AND e.archived_at IS NULL AND e.occurred_at <= ${asOf}
+    GROUP BY es.stakeholder_id`
+}
+
+/**
+ * Serialise score refreshes per account (per stakeholder when it has none) until the caller's
+ * transaction ends, so that a refresh reads the histories and stored scores that concurrent
+ * refreshes committed. Must run before those reads, as a statement of its own: a statement sees
+ * the data committed when it started. Keys are locked in one order, so refreshes cannot deadlock.
+ */
+export async function lockScoresOf(db: Db, orgId: string, stakeholderIds: readonly string[], accountIds: readonly string[] = []): Promise<void> {
+  if (stakeholderIds.length + accountIds.length === 0) return
+  await sql`SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM (
+      SELECT 'trust:' || coalesce(account_id, id)::text AS k FROM stakeholders WHERE org_id = ${orgId} AND id = ANY(${stakeholderIds}::uuid[])
+      UNION SELECT 'trust:' || a::text FROM unnest(${accountIds}::uuid[]) AS a
+    ) AS keys ORDER BY k`.execute(db)
+}
+
+/** A relationship as a scoring row carries it: id, user, cadence, importance, is active. */
+export type RelationshipTuple = [id: string, userId: string, cadenceDays: number, importance: number, isActive: boolean]
+
+/**
+ * A stakeholder with what scoring needs: its relationships, its stored score (nulls when none),
+ * and, when it is one of the stakeholders to score (`is_given`) in a refresh, its history (null
+ * when it has no experience).
+ */
+export type ScoringRow = {
+  id: string
+  account_id: string | null
+  influence: number
+  is_active: boolean
+  is_given: boolean
+  score: number | null
+  score_28d: number | null
+  state: string | null
+  experience_count: number | null
+  relationships: RelationshipTuple[]
+  history: string | null
+}
+
+const STAKEHOLDER_FIELDS = sql`s.id, s.account_id, s.influence, s.archived_at IS NULL AS is_active,
+  (SELECT coalesce(json_agg(json_build_array(r.id, r.user_id, r.cadence_days, r.importance, r.archived_at IS NULL)), '[]')
+    FROM relationships r WHERE r.org_id = s.org_id AND r.stakeholder_id = s.id) AS relationships`
+
+/**
+ * All a refresh reads, in one statement: these stakeholders (`is_given`) with their histories as
+ * of asOf, and the other stakeholders of their accounts and of `accountIds` with their stored scores.
+ */
+export async function listScoringRows(db: Db, orgId: string, stakeholderIds: readonly string[], accountIds: readonly string[], asOf: Date): Promise<ScoringRow[]> {
+  // The accounts first, then their stakeholders by account (an OR across both sets would scan),
+  // and the given stakeholders without an account.
+  const { rows } = await sql<ScoringRow>`WITH given AS (SELECT id, account_id FROM stakeholders WHERE org_id = ${orgId} AND id = ANY(${stakeholderIds}::uuid[])),
+      people AS (
+        SELECT s.* FROM stakeholders s WHERE s.org_id = ${orgId} AND s.account_id IN (SELECT account_id FROM given UNION SELECT unnest(${accountIds}::uuid[]))
+        UNION ALL SELECT s.* FROM stakeholders s WHERE s.org_id = ${orgId} AND s.id IN (SELECT id FROM given WHERE account_id IS NULL))
+    SELECT ${STAKEHOLDER_FIELDS}, g.id IS NOT NULL AS is_given, ss.score, ss.score_28d, ss.state, ss.experience_count,
+      CASE WHEN g.id IS NOT NULL THEN (SELECT ${HISTORY} FROM ${HISTORY_SOURCE}
+        WHERE es.org_id = s.org_id AND es.stakeholder_id = s.id AND e.archived_at IS NULL AND e.occurred_at <= ${asOf}) END AS history
+    FROM people s
+    LEFT JOIN given g ON g.id = s.id
+    LEFT JOIN stakeholder_scores ss ON ss.org_id = s.org_id AND ss.stakeholder_id = s.id`.execute(db)
+  return rows
+}
+
+/** Every stakeholder of the organisation with its relationships (histories come from the cursor). */
+export async function listAllScoringRows(db: Db, orgId: string): Promise<ScoringRow[]> {
+  const { rows } = await sql<ScoringRow>`SELECT ${STAKEHOLDER_FIELDS}, true AS is_given,
+      NULL::float8 AS score, NULL::float8 AS score_28d, NULL::text AS state, NULL::int AS experience_count, NULL AS history
+    FROM stakeholders s WHERE s.org_id = ${orgId}`.execute(db)
+  return rows
+}
+
+export async function listAccountIds(db: Db, orgId: string): Promise<string[]> {
+  return (await db.selectFrom('accounts').select('id').where('org_id', '=', orgId).execute()).map((r) => r.id)
+}
+
+const CURSOR = sql.raw('trust_histories')
+
+/**
+ * Open a cursor over every history of the organisation: one pass over all experiences. WITH
+ * HOLD, it outlives the transaction that declares it: the histories are built and kept when that
+ * commits, and later transactions fetch from it. The hash aggregate and the kept histories get
+ * the memory to stay off disk (at 100,000 stakeholders: about 300 MB; larger organisations spill
+ * to temporary files, slower but the same), the plan is chosen for reading every row (a cursor
+ * is otherwise planned to return its first rows fast), and JIT compilation, which costs more
+ * than it saves on these simple expressions, is off.
+ */
+export async function openHistoryCursor(db: Db, orgId: string, asOf: Date): Promise<void> {
+  await sql`SET LOCAL work_mem = '512MB'`.execute(db)
+  await sql`SET LOCAL cursor_tuple_fraction = 1`.execute(db)
+  await sql`SET LOCAL jit = off`.execute(db)
+  await sql`DECLARE ${CURSOR} NO SCROLL CURSOR WITH HOLD FOR ${allHistoriesQuery(orgId, asOf)}`.execute(db)
+}
+
+export async function fetchHistories(db: Db, count: number): Promise<HistoryText[]> {
+  return (await sql<HistoryText>`FETCH FORWARD ${sql.lit(count)} FROM ${CURSOR}`.execute(db)).rows
+}
+
+export async function closeHistoryCursor(db: Db): Promise<void> {
+  await sql`CLOSE ${CURSOR}`.execute(db)
+}
+
+export type ScoreWrites = {
+  relationships: readonly RelationshipScoreValues[]
+  stakeholders: readonly StakeholderScoreValues[]
+  accounts: readonly AccountScoreValues[]
+  /** accounts left with no scored stakeholder: their score is removed */
+  unscoredAccounts: readonly string[]
+}
+
+const iso = (d: Date | null) => (d === null ? null : d.toISOString())
+const column = <T, V>(rows: readonly T[], value: (row: T) => V) => rows.map(value)
+
+/**
+ * Store scores in one statement: relationship, stakeholder and account scores upserted from
+ * arrays (UNNEST), scores of unscored accounts deleted. With `keepNewer`, a row computed after
+ * `computedAt` (by a write while a full recompute ran) is left as it is.
+ */
+export async function writeScores(db: Db, orgId: string, computedAt: Date, w: ScoreWrites, { keepNewer = false } = {}): Promise<void> {
+  if (w.relationships.length + w.stakeholders.length + w.accounts.length + w.unscoredAccounts.length === 0) return
+  const guard = (table: string) => (keepNewer ? sql` WHERE ${sql.raw(table)}.computed_at <= excluded.computed_at` : sql``)
+  const r = w.relationships
+  const s = w.stakeholders
+  const a = w.accounts
+  await sql`WITH
+    r AS (INSERT INTO relationship_scores (org_id, relationship_id, score, score_28d, state, last_meaningful_at, experience_count, computed_at)
+      SELECT ${orgId}, u.*, ${computedAt}::timestamptz FROM unnest(${column(r, (x) => x.relationship_id)}::uuid[], ${column(r, (x) => x.score)}::float8[],
+        ${column(r, (x) => x.score_28d)}::float8[], ${column(r, (x) => x.state)}::text[], ${column(r, (x) => iso(x.last_meaningful_at))}::timestamptz[],
+        ${column(r, (x) => x.experience_count)}::int[]) AS u
+      ON CONFLICT (org_id, relationship_id) DO UPDATE SET score = excluded.score, score_28d = excluded.score_28d, state = excluded.state,
+        last_meaningful_at = excluded.last_meaningful_at, experience_count = excluded.experience_count, computed_at = excluded.computed_at${guard('relationship_scores')}),
+    s AS (INSERT INTO stakeholder_scores (org_id, stakeholder_id, score, score_28d, state, last_meaningful_at, cadence_days, experience_count, computed_at)
+      SELECT ${orgId}, u.*, ${computedAt}::timestamptz FROM unnest(${column(s, (x) => x.stakeholder_id)}::uuid[], ${column(s, (x) => x.score)}::float8[],
+        ${column(s, (x) => x.score_28d)}::float8[], ${column(s, (x) => x.state)}::text[], ${column(s, (x) => iso(x.last_meaningful_at))}::timestamptz[],
+        ${column(s, (x) => x.cadence_days)}::int[], ${column(s, (x) => x.experience_count)}::int[]) AS u
+      ON CONFLICT (org_id, stakeholder_id) DO UPDATE SET score = excluded.score, score_28d = excluded.score_28d, state = excluded.state,
+        last_meaningful_at = excluded.last_meaningful_at, cadence_days = excluded.cadence_days, experience_count = excluded.experience_count,
+        computed_at = excluded.computed_at${guard('stakeholder_scores')}),
+    a AS (INSERT INTO account_scores (org_id, account_id, score, score_28d, state, stakeholder_count, computed_at)
+      SELECT ${orgId}, u.*, ${computedAt}::timestamptz FROM unnest(${column(a, (x) => x.account_id)}::uuid[], ${column(a, (x) => x.score)}::float8[],
+        ${column(a, (x) => x.score_28d)}::float8[], ${column(a, (x) => x.state)}::text[], ${column(a, (x) => x.stakeholder_count)}::int[]) AS u
+      ON CONFLICT (org_id, account_id) DO UPDATE SET score = excluded.score, score_28d = excluded.score_28d, state = excluded.state,
+        stakeholder_count = excluded.stakeholder_count, computed_at = excluded.computed_at${guard('account_scores')}),
+    d AS (DELETE FROM account_scores WHERE org_id = ${orgId} AND account_id = ANY(${w.unscoredAccounts}::uuid[])${keepNewer ? sql` AND computed_at <= ${computedAt}` : sql``})
+    SELECT 1`.execute(db)
 }

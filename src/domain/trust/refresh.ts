@@ -1,108 +1,62 @@
 import type { Db } from '../../db/connect.ts'
-import type { Depth, Direction, ExperienceKind, Initiator, Source } from '../experiences/vocabulary.ts'
-import { computeAggregateScore, computeState, computeTrustScore, DAY_MS, DEFAULT_CADENCE_DAYS, type TrustExperience } from './model.ts'
+import { DAY_MS } from './model.ts'
 import * as q from './queries.ts'
+import {
+  accountPartOf, collectStakeholders, scoreAccount, scoreStakeholder,
+  type AccountPart, type AccountScoreValues, type RelationshipScoreValues, type ScoringStakeholder, type StakeholderScoreValues, type StoredScore,
+} from './scoring.ts'
 
-export function toTrustExperience(row: q.TrustExperienceRow): TrustExperience {
-  return {
-    id: row.id,
-    occurredAt: row.occurred_at.getTime(),
-    kind: row.kind as ExperienceKind,
-    valence: row.valence,
-    direction: row.direction as Direction,
-    initiator: row.initiator as Initiator,
-    depth: row.depth as Depth,
-    source: row.source as Source,
-  }
-}
+export { stakeholderWeight, toTrustExperience } from './scoring.ts'
+export { recomputeOrganisation, type RecomputeProgress } from './recompute.ts'
 
-function groupBy<T>(rows: T[], key: (row: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>()
-  for (const row of rows) {
-    const k = key(row)
-    const list = groups.get(k)
-    if (list) list.push(row)
-    else groups.set(k, [row])
+/**
+ * Recompute and store, in the caller's transaction, as of `now`: the scores of these stakeholders,
+ * of their relationships with `userIds` (with everyone when null), of their accounts, and of the
+ * other `accountIds`. Three statements whatever the numbers: lock, one read (histories,
+ * parameters, and the stored scores of the accounts' other stakeholders) and one write.
+ */
+export async function refreshScores(db: Db, orgId: string, target: { stakeholderIds: readonly string[]; userIds: readonly string[] | null; accountIds?: readonly string[] }, now: Date): Promise<void> {
+  const ids = [...new Set(target.stakeholderIds)]
+  const extraAccounts = [...new Set(target.accountIds ?? [])]
+  if (ids.length === 0 && extraAccounts.length === 0) return
+  await q.lockScoresOf(db, orgId, ids, extraAccounts)
+  const stakeholders = collectStakeholders(await q.listScoringRows(db, orgId, ids, extraAccounts, now))
+  const only = target.userIds === null ? undefined : new Set(target.userIds)
+  const relationships: RelationshipScoreValues[] = []
+  const stakeholderScores: StakeholderScoreValues[] = []
+  const fresh = new Map<string, StoredScore>()
+  for (const s of stakeholders.values()) {
+    if (!s.isGiven) continue
+    const scores = scoreStakeholder(s, s.history, now, only)
+    stakeholderScores.push(scores.stakeholder)
+    relationships.push(...scores.relationships)
+    fresh.set(s.id, scores.stakeholder)
   }
-  return groups
+  const accountIds = new Set(extraAccounts)
+  for (const s of stakeholders.values()) if (s.isGiven && s.accountId !== null) accountIds.add(s.accountId)
+  await q.writeScores(db, orgId, now, { relationships, stakeholders: stakeholderScores, ...scoreAccounts([...accountIds], stakeholders, fresh) })
 }
 
 /**
- * Weight of a stakeholder in their account's score: influence (1–5) × the highest importance
- * (1–5) among our relationships with them (3 when nobody owns one).
+ * Account scores from their stakeholders: the fresh score where there is one, else the stored
+ * one. Accounts left with no scored stakeholder are listed as unscored.
  */
-export function stakeholderWeight(influence: number, importance: number | null): number {
-  return influence * (importance ?? 3)
-}
-
-/** Recompute and store the scores of these relationships as of `now`. */
-export async function refreshRelationshipScores(db: Db, orgId: string, relationshipIds: string[], now: Date): Promise<void> {
-  if (relationshipIds.length === 0) return
-  const [params, rows] = await Promise.all([q.listRelationshipParams(db, orgId, relationshipIds), q.listRelationshipExperienceRows(db, orgId, relationshipIds, now)])
-  const byRelationship = groupBy(rows, (r) => r.relationship_id)
-  const t = now.getTime()
-  await q.upsertRelationshipScores(
-    db,
-    orgId,
-    params.map((p) => {
-      const experiences = (byRelationship.get(p.id) ?? []).map(toTrustExperience)
-      const result = computeTrustScore(experiences, { cadenceDays: p.cadence_days }, t, { explain: false })
-      return {
-        relationship_id: p.id,
-        score: result.score,
-        score_28d: result.scoreBefore,
-        state: result.state,
-        last_meaningful_at: result.lastMeaningfulAt === null ? null : new Date(result.lastMeaningfulAt),
-        experience_count: experiences.length,
-        computed_at: now,
-      }
-    }),
-  )
-}
-
-/** Recompute and store the scores of these stakeholders (their history with all of our people). */
-export async function refreshStakeholderScores(db: Db, orgId: string, stakeholderIds: string[], now: Date): Promise<void> {
-  if (stakeholderIds.length === 0) return
-  const [params, rows] = await Promise.all([q.listStakeholderParams(db, orgId, stakeholderIds), q.listStakeholderExperienceRows(db, orgId, stakeholderIds, now)])
-  const byStakeholder = groupBy(rows, (r) => r.stakeholder_id)
-  const t = now.getTime()
-  await q.upsertStakeholderScores(
-    db,
-    orgId,
-    params.map((p) => {
-      const cadenceDays = p.cadence_days ?? DEFAULT_CADENCE_DAYS
-      const experiences = (byStakeholder.get(p.id) ?? []).map(toTrustExperience)
-      const result = computeTrustScore(experiences, { cadenceDays }, t, { explain: false })
-      return {
-        stakeholder_id: p.id,
-        score: result.score,
-        score_28d: result.scoreBefore,
-        state: result.state,
-        last_meaningful_at: result.lastMeaningfulAt === null ? null : new Date(result.lastMeaningfulAt),
-        cadence_days: cadenceDays,
-        experience_count: experiences.length,
-        computed_at: now,
-      }
-    }),
-  )
-}
-
-/** Recompute and store account scores from their stakeholders' stored scores. */
-export async function refreshAccountScores(db: Db, orgId: string, accountIds: string[], now: Date): Promise<void> {
-  if (accountIds.length === 0) return
-  const rows = await q.listAccountStakeholderScores(db, orgId, accountIds)
-  const byAccount = groupBy(rows, (r) => r.account_id!)
-  const values: q.AccountScoreValues[] = []
-  for (const [accountId, parts] of byAccount) {
-    const score = computeAggregateScore(parts.map((p) => ({ score: p.score, weight: stakeholderWeight(p.influence, p.importance) })))
-    const score28 = computeAggregateScore(parts.map((p) => ({ score: p.score_28d, weight: stakeholderWeight(p.influence, p.importance) })))
-    // An account is cold when every stakeholder we have history with has gone cold.
-    const isCold = parts.every((p) => p.state === 'cold')
-    values.push({ account_id: accountId, score, score_28d: score28, state: computeState(score, score28, isCold), stakeholder_count: parts.length, computed_at: now })
+function scoreAccounts(accountIds: readonly string[], stakeholders: ReadonlyMap<string, ScoringStakeholder>, fresh: ReadonlyMap<string, StoredScore>): Pick<q.ScoreWrites, 'accounts' | 'unscoredAccounts'> {
+  const parts = new Map<string, AccountPart[]>(accountIds.map((id) => [id, []]))
+  for (const s of stakeholders.values()) {
+    const list = s.accountId === null ? undefined : parts.get(s.accountId)
+    const values = fresh.get(s.id) ?? s.stored
+    const part = list && values ? accountPartOf(s, values) : null
+    if (part) list!.push(part)
   }
-  await q.upsertAccountScores(db, orgId, values)
-  // Accounts left with no scored stakeholder have no score at all (not a zero).
-  await q.deleteAccountScores(db, orgId, accountIds.filter((id) => !byAccount.has(id)))
+  const accounts: AccountScoreValues[] = []
+  const unscoredAccounts: string[] = []
+  for (const [accountId, list] of parts) {
+    const score = scoreAccount(accountId, list)
+    if (score) accounts.push(score)
+    else unscoredAccounts.push(accountId)
+  }
+  return { accounts, unscoredAccounts }
 }
 
 /**
@@ -110,54 +64,44 @@ export async function refreshAccountScores(db: Db, orgId: string, accountIds: st
  * the relationships between its people on both sides, its stakeholders and their accounts.
  */
 export async function refreshTrustAfterWrite(db: Db, orgId: string, stakeholderIds: string[], userIds: string[], now = new Date()): Promise<void> {
-  const relationshipIds = await q.listRelationshipIdsForPairs(db, orgId, userIds, stakeholderIds)
-  await refreshRelationshipScores(db, orgId, relationshipIds, now)
-  await refreshStakeholderScores(db, orgId, stakeholderIds, now)
-  await refreshAccountScores(db, orgId, await q.listAccountIdsOfStakeholders(db, orgId, stakeholderIds), now)
+  await refreshScores(db, orgId, { stakeholderIds, userIds }, now)
 }
 
-export type RecomputeProgress = { phase: 'relationships' | 'stakeholders' | 'accounts'; done: number; total: number }
+type StakeholderWeightFields = { id: string; account_id: string | null; influence: number; archived_at: Date | null }
 
-const RECOMPUTE_BATCH = 500
+/**
+ * After a stakeholder's edit, in the caller's transaction: when its account, influence or being
+ * archived changed, its account's score (and that of the account it left) follows.
+ */
+export async function refreshWeightsOf(db: Db, orgId: string, before: StakeholderWeightFields, after: StakeholderWeightFields, now = new Date()): Promise<void> {
+  const isArchived = (s: StakeholderWeightFields) => s.archived_at !== null
+  if (before.account_id === after.account_id && before.influence === after.influence && isArchived(before) === isArchived(after)) return
+  const left = before.account_id !== null && before.account_id !== after.account_id ? [before.account_id] : []
+  await refreshScores(db, orgId, { stakeholderIds: [after.id], userIds: [], accountIds: left }, now)
+}
 
-/** Rebuild every score of an organisation as of `now`, in batches; reports progress per batch. */
-export async function recomputeOrganisation(db: Db, orgId: string, now: Date, onProgress: (p: RecomputeProgress) => void = () => {}): Promise<{ relationships: number; stakeholders: number; accounts: number }> {
-  const counts = { relationships: 0, stakeholders: 0, accounts: 0 }
-  const phases = [
-    ['relationships', refreshRelationshipScores],
-    ['stakeholders', refreshStakeholderScores],
-    ['accounts', refreshAccountScores],
-  ] as const
-  for (const [phase, refresh] of phases) {
-    const total = await q.countRows(db, orgId, phase)
-    let afterId: string | null = null
-    for (;;) {
-      const ids = await q.listIdsPage(db, orgId, phase, afterId, RECOMPUTE_BATCH)
-      if (ids.length === 0) break
-      await refresh(db, orgId, ids, now)
-      counts[phase] += ids.length
-      afterId = ids[ids.length - 1]!
-      onProgress({ phase, done: counts[phase], total })
-    }
-  }
-  return counts
+/** Recompute and store account scores from their stakeholders' stored scores (after a merge moves stakeholders). */
+export async function refreshAccountScores(db: Db, orgId: string, accountIds: string[], now: Date): Promise<void> {
+  await refreshScores(db, orgId, { stakeholderIds: [], userIds: [], accountIds }, now)
 }
 
 /**
- * Apply time decay: recompute scores stored before `staleBefore` (a day old, by default), at
- * most `limit` relationships per call. Run periodically by the server; safe to run anywhere.
+ * Apply time decay: recompute the scores of stakeholders whose stored score (or one of whose
+ * relationships' scores) is older than `staleBefore` (a day old, by default), with all their
+ * relationships and their accounts; at most `limit` stale rows of each kind per call. Run
+ * periodically by the server; safe to run anywhere.
  */
 export async function refreshStaleScores(db: Db, now: Date, staleBefore = new Date(now.getTime() - DAY_MS), limit = 2000): Promise<number> {
   const rels = await q.listStaleRelationships(db, staleBefore, limit)
   const stakeholders = await q.listStaleStakeholders(db, staleBefore, limit)
-  const orgs = new Set([...rels.map((r) => r.org_id), ...stakeholders.map((s) => s.org_id)])
-  for (const orgId of orgs) {
-    await db.transaction().execute(async (trx) => {
-      await refreshRelationshipScores(trx, orgId, rels.filter((r) => r.org_id === orgId).map((r) => r.id), now)
-      const stakeholderIds = [...new Set([...rels.filter((r) => r.org_id === orgId).map((r) => r.stakeholder_id), ...stakeholders.filter((s) => s.org_id === orgId).map((s) => s.stakeholder_id)])]
-      await refreshStakeholderScores(trx, orgId, stakeholderIds, now)
-      await refreshAccountScores(trx, orgId, await q.listAccountIdsOfStakeholders(trx, orgId, stakeholderIds), now)
-    })
+  const byOrg = new Map<string, Set<string>>()
+  for (const { org_id, stakeholder_id } of [...rels, ...stakeholders]) {
+    const ids = byOrg.get(org_id) ?? new Set<string>()
+    ids.add(stakeholder_id)
+    byOrg.set(org_id, ids)
+  }
+  for (const [orgId, ids] of byOrg) {
+    await db.transaction().execute((trx) => refreshScores(trx, orgId, { stakeholderIds: [...ids], userIds: null }, now))
   }
   return rels.length + stakeholders.length
 }

@@ -2,7 +2,6 @@ import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { assertProblem, call, expectTenantIsolation, makeOrg, useTestEnv, type TestOrg } from '../../../test/helpers.ts'
 import type { App } from '../../http/app.ts'
-import { recomputeOrganisation } from './refresh.ts'
 
 const env = useTestEnv()
 const DAY = 86_400_000
@@ -91,24 +90,6 @@ describe('trust engine API', () => {
     assertProblem(await call(app, org.rep, { method: 'GET', url: '/api/v1/trust/attention?scope=org' }), 403)
     await logExperience(app, org, stakeholder.id, 1)
     assert.equal((await call(app, org.rep, { method: 'GET', url: '/api/v1/trust/attention' })).json().items.length, 0)
-  })
-
-  test('a full recompute gives the same numbers as the incremental path', async () => {
-    const { app, db } = env
-    const org = await makeOrg(db)
-    const { account, stakeholder, relationship } = await setUp(app, org)
-    for (const [d, v] of [[300, 1], [200, -2], [150, 2], [30, 1], [7, 0]] as const) await logExperience(app, org, stakeholder.id, d, { valence: v })
-    const read = async () => ({
-      rel: (await call(app, org.rep, { method: 'GET', url: `/api/v1/relationships/${relationship.id}` })).json().trust.score,
-      acc: (await call(app, org.rep, { method: 'GET', url: `/api/v1/accounts/${account.id}` })).json().trust.score,
-    })
-    const incremental = await read()
-    await db.deleteFrom('relationship_scores').where('org_id', '=', org.id).execute()
-    await db.deleteFrom('stakeholder_scores').where('org_id', '=', org.id).execute()
-    await db.deleteFrom('account_scores').where('org_id', '=', org.id).execute()
-    const counts = await recomputeOrganisation(db, org.id, new Date())
-    assert.deepEqual(counts, { relationships: 1, stakeholders: 1, accounts: 1 })
-    assert.deepEqual(await read(), incremental)
   })
 
   test('accounts sort by trust', async () => {

@@ -1,0 +1,136 @@
+import assert from 'node:assert/strict'
+import { describe, test } from 'node:test'
+import { call, makeOrg, useTestEnv, type TestOrg, type TestUser } from '../../../test/helpers.ts'
+import type { App } from '../../http/app.ts'
+import type { Db } from '../../db/connect.ts'
+import { recomputeOrganisation, type RecomputeProgress } from './refresh.ts'
+
+const env = useTestEnv()
+const DAY = 86_400_000
+// Scores decay with time: the clock stands still so that the scores every write stored and the
+// recompute's are taken at the same instant and can be compared to the last bit.
+const NOW = Date.parse('2026-12-03T09:00:00.000Z')
+
+async function post(app: App, as: TestUser, url: string, payload: Record<string, unknown>) {
+  const res = await call(app, as, { method: 'POST', url, payload })
+  assert.ok(res.statusCode === 201 || res.statusCode === 200, `${url}: ${res.statusCode} ${res.body}`)
+  return res.json() as { id: string }
+}
+
+async function patch(app: App, as: TestUser, url: string, payload: Record<string, unknown>) {
+  const res = await call(app, as, { method: 'PATCH', url, payload })
+  assert.equal(res.statusCode, 200, `${url}: ${res.body}`)
+}
+
+/** Every stored score of the organisation, without the time it was computed. */
+async function storedScores(db: Db, orgId: string) {
+  const [relationships, stakeholders, accounts] = await Promise.all([
+    db.selectFrom('relationship_scores').select(['relationship_id', 'score', 'score_28d', 'state', 'last_meaningful_at', 'experience_count']).where('org_id', '=', orgId).orderBy('relationship_id').execute(),
+    db.selectFrom('stakeholder_scores').select(['stakeholder_id', 'score', 'score_28d', 'state', 'last_meaningful_at', 'cadence_days', 'experience_count']).where('org_id', '=', orgId).orderBy('stakeholder_id').execute(),
+    db.selectFrom('account_scores').select(['account_id', 'score', 'score_28d', 'state', 'stakeholder_count']).where('org_id', '=', orgId).orderBy('account_id').execute(),
+  ])
+  return { relationships, stakeholders, accounts }
+}
+
+/**
+ * Two accounts and a stakeholder without one; people known by one, two or none of our users;
+ * rated, unrated, negative, shared and multi-stakeholder experiences; then an experience edited
+ * (rating, stakeholders and users), one archived, a stakeholder archived, one's influence changed,
+ * a relationship archived and another's cadence changed, all through the API.
+ */
+async function buildHistory(app: App, org: TestOrg) {
+  const { rep, manager } = org
+  const daysAgo = (n: number) => new Date(NOW - n * DAY).toISOString()
+  const acme = await post(app, rep, '/api/v1/accounts', { name: 'Acme' })
+  const beta = await post(app, rep, '/api/v1/accounts', { name: 'Beta' })
+  const empty = await post(app, rep, '/api/v1/accounts', { name: 'Nobody yet' })
+  const ada = await post(app, rep, '/api/v1/stakeholders', { name: 'Ada', accountId: acme.id, influence: 5 })
+  const bob = await post(app, rep, '/api/v1/stakeholders', { name: 'Bob', accountId: acme.id, influence: 2 })
+  const cyd = await post(app, rep, '/api/v1/stakeholders', { name: 'Cyd', accountId: beta.id, influence: 3 })
+  const dee = await post(app, rep, '/api/v1/stakeholders', { name: 'Dee', accountId: beta.id, influence: 4 })
+  const eve = await post(app, rep, '/api/v1/stakeholders', { name: 'Eve' })
+  const relationship = (as: TestUser, stakeholderId: string, cadenceDays: number, importance: number) => post(app, as, '/api/v1/relationships', { stakeholderId, cadenceDays, importance })
+  const repAda = await relationship(rep, ada.id, 30, 5)
+  await relationship(manager, ada.id, 14, 2)
+  await relationship(rep, bob.id, 60, 3)
+  const managerBob = await relationship(manager, bob.id, 90, 4)
+  await relationship(rep, dee.id, 30, 3)
+  await relationship(rep, eve.id, 7, 1)
+  const log = (payload: Record<string, unknown>) => post(app, rep, '/api/v1/experiences', { kind: 'meeting', valence: 1, ...payload })
+  await log({ occurredAt: daysAgo(200), stakeholderIds: [ada.id], userIds: [rep.id] })
+  await log({ occurredAt: daysAgo(100), kind: 'help', valence: 2, direction: 'we_gave', depth: 'meaningful', stakeholderIds: [ada.id], userIds: [rep.id, manager.id] })
+  await log({ occurredAt: daysAgo(150), kind: 'service_failure', valence: -1, initiator: 'them', stakeholderIds: [ada.id, bob.id], userIds: [rep.id] })
+  await log({ occurredAt: daysAgo(10), kind: 'email', valence: null, initiator: 'them', source: 'email', stakeholderIds: [ada.id], userIds: [manager.id] })
+  await log({ occurredAt: daysAgo(40), kind: 'call', stakeholderIds: [bob.id], userIds: [manager.id] })
+  await log({ occurredAt: daysAgo(7), valence: 2, depth: 'meaningful', stakeholderIds: [ada.id], userIds: [rep.id] })
+  await log({ occurredAt: daysAgo(12), kind: 'meal', valence: 2, stakeholderIds: [bob.id], userIds: [rep.id] })
+  await log({ occurredAt: daysAgo(45), kind: 'meal', valence: 2, depth: 'personal', stakeholderIds: [cyd.id], userIds: [rep.id] })
+  await log({ occurredAt: daysAgo(5), valence: 0, stakeholderIds: [dee.id], userIds: [rep.id] })
+  await log({ occurredAt: daysAgo(3), kind: 'insight', stakeholderIds: [eve.id], userIds: [rep.id] })
+  await log({ occurredAt: daysAgo(2), kind: 'complaint', valence: null, stakeholderIds: [ada.id], userIds: [rep.id] })
+  const archived = await log({ occurredAt: daysAgo(8), kind: 'visit', valence: 2, stakeholderIds: [bob.id], userIds: [rep.id] })
+  await post(app, rep, `/api/v1/experiences/${archived.id}/archive`, {})
+  const edited = await log({ occurredAt: daysAgo(15), kind: 'introduction', valence: 1, stakeholderIds: [cyd.id], userIds: [rep.id] })
+  await patch(app, rep, `/api/v1/experiences/${edited.id}`, { valence: -1, stakeholderIds: [dee.id, cyd.id], userIds: [manager.id] })
+  await post(app, rep, `/api/v1/stakeholders/${dee.id}/archive`, {})
+  await patch(app, rep, `/api/v1/stakeholders/${bob.id}`, { influence: 4 })
+  await post(app, manager, `/api/v1/relationships/${managerBob.id}/archive`, {})
+  await patch(app, rep, `/api/v1/relationships/${repAda.id}`, { cadenceDays: 21 })
+  return { acme, beta, empty }
+}
+
+describe('trust: the full recompute and the refresh after each write', () => {
+  test('store the same numbers, row for row, for relationships, stakeholders and accounts', async (t) => {
+    t.mock.timers.enable({ apis: ['Date'], now: NOW })
+    const { app, db } = env
+    const org = await makeOrg(db)
+    const { acme, beta, empty } = await buildHistory(app, org)
+
+    const incremental = await storedScores(db, org.id)
+    // The history is rich enough for a mismatch to show: every relationship and stakeholder has a
+    // row, scores differ, an account lost a stakeholder to archiving, the empty one has no score.
+    assert.equal(incremental.relationships.length, 6)
+    assert.equal(incremental.stakeholders.length, 5)
+    assert.deepEqual(incremental.accounts.map((a) => a.account_id).sort(), [acme.id, beta.id].sort())
+    assert.ok(!incremental.accounts.some((a) => a.account_id === empty.id))
+    assert.equal(incremental.accounts.find((a) => a.account_id === beta.id)!.stakeholder_count, 1)
+    assert.ok(new Set(incremental.relationships.map((r) => r.score)).size >= 4, JSON.stringify(incremental.relationships))
+    assert.ok(incremental.stakeholders.filter((s) => s.score > 0).length >= 3, JSON.stringify(incremental.stakeholders))
+    assert.ok(incremental.stakeholders.some((s) => s.state === 'cold'), JSON.stringify(incremental.stakeholders))
+
+    await db.deleteFrom('relationship_scores').where('org_id', '=', org.id).execute()
+    await db.deleteFrom('stakeholder_scores').where('org_id', '=', org.id).execute()
+    await db.deleteFrom('account_scores').where('org_id', '=', org.id).execute()
+    const progress: RecomputeProgress[] = []
+    const counts = await recomputeOrganisation(db, org.id, new Date(), (p) => progress.push(p))
+    assert.deepEqual(counts, { relationships: 6, stakeholders: 5, accounts: 3 })
+    assert.deepEqual(await storedScores(db, org.id), incremental)
+    assert.deepEqual(progress.at(-1), { phase: 'accounts', done: 3, total: 3 })
+    assert.ok(progress.some((p) => p.phase === 'stakeholders' && p.done === 5 && p.total === 5))
+
+    // Run over stored scores, it updates every row to the same numbers.
+    await recomputeOrganisation(db, org.id, new Date())
+    assert.deepEqual(await storedScores(db, org.id), incremental)
+  })
+
+  test('a rebuild keeps the scores that a write stored after the rebuild started', async (t) => {
+    t.mock.timers.enable({ apis: ['Date'], now: NOW })
+    const { app, db } = env
+    const org = await makeOrg(db)
+    const [fay, gus] = [await post(app, org.rep, '/api/v1/stakeholders', { name: 'Fay' }), await post(app, org.rep, '/api/v1/stakeholders', { name: 'Gus' })]
+    for (const s of [fay, gus]) await post(app, org.rep, '/api/v1/relationships', { stakeholderId: s.id, cadenceDays: 30, importance: 3 })
+    const help = (stakeholderId: string) => post(app, org.rep, '/api/v1/experiences', { occurredAt: new Date(NOW - DAY).toISOString(), kind: 'help', valence: 2, stakeholderIds: [stakeholderId] })
+    await help(fay.id)
+    t.mock.timers.tick(60_000)
+    const started = new Date()
+    t.mock.timers.tick(60_000)
+    await help(gus.id) // while the rebuild that started a minute ago runs
+    const gusBefore = await db.selectFrom('stakeholder_scores').selectAll().where('stakeholder_id', '=', gus.id).executeTakeFirstOrThrow()
+
+    await recomputeOrganisation(db, org.id, started)
+    const computedAt = async (stakeholderId: string) => (await db.selectFrom('stakeholder_scores').select('computed_at').where('stakeholder_id', '=', stakeholderId).executeTakeFirstOrThrow()).computed_at.getTime()
+    assert.equal(await computedAt(fay.id), started.getTime())
+    assert.deepEqual(await db.selectFrom('stakeholder_scores').selectAll().where('stakeholder_id', '=', gus.id).executeTakeFirstOrThrow(), gusBefore)
+    assert.equal(gusBefore.computed_at.getTime(), NOW + 120_000)
+  })
+})

@@ -1,0 +1,160 @@
+import { DEPTHS, DIRECTIONS, EXPERIENCE_KINDS, INITIATORS, SOURCES, type Depth, type Direction, type ExperienceKind, type Initiator, type Source } from '../experiences/vocabulary.ts'
+import type { ScoringRow, TrustExperienceRow } from './queries.ts'
+import { computeAggregateScore, computeState, computeTrustScore, DEFAULT_CADENCE_DAYS, type TrustExperience, type TrustResult } from './model.ts'
+
+// From database rows to stored scores: the one place where a stakeholder's history becomes the
+// scores of the stakeholder, of its relationships and of its account. The full recompute and
+// the refresh after a write both go through here, so they give the same numbers by construction.
+
+export function toTrustExperience(row: TrustExperienceRow): TrustExperience {
+  return {
+    id: row.id,
+    occurredAt: row.occurred_at.getTime(),
+    kind: row.kind as ExperienceKind,
+    valence: row.valence,
+    direction: row.direction as Direction,
+    initiator: row.initiator as Initiator,
+    depth: row.depth as Depth,
+    source: row.source as Source,
+  }
+}
+
+/**
+ * Weight of a stakeholder in their account's score: influence (1–5) × the highest importance
+ * (1–5) among our relationships with them (3 when nobody owns one).
+ */
+export function stakeholderWeight(influence: number, importance: number | null): number {
+  return influence * (importance ?? 3)
+}
+
+/** A stakeholder's experiences in canonical (occurredAt, id) order, and the users of each. */
+export type History = { stakeholderId: string; experiences: TrustExperience[]; users: string[][] }
+
+// The vocabulary's own strings: experiences keep these rather than a copy per row.
+const WORDS = new Map<string, string>([...EXPERIENCE_KINDS, ...DIRECTIONS, ...INITIATORS, ...DEPTHS, ...SOURCES].map((w) => [w, w]))
+const word = (w: string | undefined) => (w === undefined ? '' : (WORDS.get(w) ?? w))
+
+type Entry = { experience: TrustExperience; user: string }
+
+/** One `id,t,valence,kind,direction,initiator,depth,source,user_id` of a history text. */
+function entryOf(text: string): Entry {
+  const [id = '', t, valence, kind, direction, initiator, depth, source, user = ''] = text.split(',')
+  return {
+    experience: {
+      id, occurredAt: Number(t), valence: valence ? Number(valence) : null, kind: word(kind) as ExperienceKind, direction: word(direction) as Direction,
+      initiator: word(initiator) as Initiator, depth: word(depth) as Depth, source: word(source) as Source,
+    },
+    user,
+  }
+}
+
+const canonically = (a: Entry, b: Entry) => a.experience.occurredAt - b.experience.occurredAt || (a.experience.id < b.experience.id ? -1 : a.experience.id > b.experience.id ? 1 : 0)
+
+/** A stakeholder's history from its text (see queries.ts): sorted, one experience with all its users per id. */
+export function parseHistory(stakeholderId: string, text: string): History {
+  const entries = text.split(';').map(entryOf).sort(canonically)
+  const experiences: TrustExperience[] = []
+  const users: string[][] = []
+  for (const { experience, user } of entries) {
+    if (experiences.length === 0 || experiences[experiences.length - 1]!.id !== experience.id) {
+      experiences.push(experience)
+      users.push([])
+    }
+    if (user) users[users.length - 1]!.push(user)
+  }
+  return { stakeholderId, experiences, users }
+}
+
+export type RelationshipParams = { id: string; userId: string; cadenceDays: number; importance: number; isActive: boolean }
+export type StakeholderParams = { id: string; accountId: string | null; influence: number; isActive: boolean; relationships: RelationshipParams[] }
+/** A stakeholder as a refresh reads it: whether it was asked for, and its stored score if any. */
+export type ScoringStakeholder = StakeholderParams & { isGiven: boolean; stored: StoredScore | null; history: History | undefined }
+export type StoredScore = { score: number; score_28d: number; state: string; experience_count: number }
+
+/** Stakeholders by id, with their relationships, stored scores and (refresh) histories. */
+export function collectStakeholders(rows: readonly ScoringRow[]): Map<string, ScoringStakeholder> {
+  const stakeholders = new Map<string, ScoringStakeholder>()
+  for (const row of rows) {
+    stakeholders.set(row.id, {
+      id: row.id, accountId: row.account_id, influence: row.influence, isActive: row.is_active, isGiven: row.is_given,
+      stored: row.score === null ? null : { score: row.score, score_28d: row.score_28d!, state: row.state!, experience_count: row.experience_count! },
+      relationships: row.relationships.map(([id, userId, cadenceDays, importance, isActive]) => ({ id, userId, cadenceDays, importance, isActive })),
+      history: row.history === null ? undefined : parseHistory(row.id, row.history),
+    })
+  }
+  return stakeholders
+}
+
+export type RelationshipScoreValues = { relationship_id: string; score: number; score_28d: number; state: string; last_meaningful_at: Date | null; experience_count: number }
+export type StakeholderScoreValues = { stakeholder_id: string; score: number; score_28d: number; state: string; last_meaningful_at: Date | null; cadence_days: number; experience_count: number }
+export type AccountScoreValues = { account_id: string; score: number; score_28d: number; state: string; stakeholder_count: number }
+
+/** A stakeholder's cadence is the shortest among its active relationships (30 days when none). */
+export function stakeholderCadence(s: StakeholderParams): number {
+  let cadence: number | null = null
+  for (const r of s.relationships) if (r.isActive && (cadence === null || r.cadenceDays < cadence)) cadence = r.cadenceDays
+  return cadence ?? DEFAULT_CADENCE_DAYS
+}
+
+/** The highest importance among a stakeholder's active relationships, or null when it has none. */
+export function stakeholderImportance(s: StakeholderParams): number | null {
+  let importance: number | null = null
+  for (const r of s.relationships) if (r.isActive && (importance === null || r.importance > importance)) importance = r.importance
+  return importance
+}
+
+const lastMeaningful = (result: TrustResult) => (result.lastMeaningfulAt === null ? null : new Date(result.lastMeaningfulAt))
+
+/**
+ * Scores of a stakeholder (its whole history, with any of our people) and of its relationships
+ * (the experiences its user shared), as of `now`. `onlyUsers` limits the relationships scored to
+ * those of these users. A relationship whose history and cadence equal the stakeholder's (one
+ * owner, as is common) takes the stakeholder's result: the model is a pure function.
+ */
+export function scoreStakeholder(s: StakeholderParams, history: History | undefined, now: Date, onlyUsers?: ReadonlySet<string>) {
+  const t = now.getTime()
+  const experiences = history?.experiences ?? []
+  const users = history?.users ?? []
+  const cadenceDays = stakeholderCadence(s)
+  const result = computeTrustScore(experiences, { cadenceDays }, t, { explain: false })
+  const stakeholder: StakeholderScoreValues = {
+    stakeholder_id: s.id, score: result.score, score_28d: result.scoreBefore, state: result.state, last_meaningful_at: lastMeaningful(result),
+    cadence_days: cadenceDays, experience_count: experiences.length,
+  }
+  const relationships: RelationshipScoreValues[] = []
+  for (const r of s.relationships) {
+    if (onlyUsers && !onlyUsers.has(r.userId)) continue
+    const own = experiences.filter((_, i) => users[i]!.includes(r.userId))
+    const same = own.length === experiences.length && r.cadenceDays === cadenceDays
+    const rr = same ? result : computeTrustScore(own, { cadenceDays: r.cadenceDays }, t, { explain: false })
+    relationships.push({
+      relationship_id: r.id, score: rr.score, score_28d: rr.scoreBefore, state: rr.state, last_meaningful_at: lastMeaningful(rr),
+      experience_count: own.length,
+    })
+  }
+  return { stakeholder, relationships }
+}
+
+/** What an account's score is made of, per scored stakeholder. */
+export type AccountPart = { stakeholderId: string; score: number; score_28d: number; state: string; influence: number; importance: number | null }
+
+/**
+ * An account's score: its scored stakeholders' scores weighted by influence × importance. An
+ * account is cold when every stakeholder we have history with has gone cold. Null when no
+ * stakeholder has history: the account then has no score at all (not a zero).
+ */
+export function scoreAccount(accountId: string, unordered: readonly AccountPart[]): AccountScoreValues | null {
+  if (unordered.length === 0) return null
+  // One order for the sums, whatever order the parts were read in: every path gives the same bits.
+  const parts = [...unordered].sort((x, y) => (x.stakeholderId < y.stakeholderId ? -1 : x.stakeholderId > y.stakeholderId ? 1 : 0))
+  const score = computeAggregateScore(parts.map((p) => ({ score: p.score, weight: stakeholderWeight(p.influence, p.importance) })))
+  const score28 = computeAggregateScore(parts.map((p) => ({ score: p.score_28d, weight: stakeholderWeight(p.influence, p.importance) })))
+  const isCold = parts.every((p) => p.state === 'cold')
+  return { account_id: accountId, score, score_28d: score28, state: computeState(score, score28, isCold), stakeholder_count: parts.length }
+}
+
+/** A stakeholder counts in its account's score when it is active and has history. */
+export function accountPartOf(s: StakeholderParams, values: StoredScore): AccountPart | null {
+  if (!s.isActive || values.experience_count === 0) return null
+  return { stakeholderId: s.id, score: values.score, score_28d: values.score_28d, state: values.state, influence: s.influence, importance: stakeholderImportance(s) }
+}
