@@ -1,7 +1,7 @@
 // Load an organisation's history for computeWeekKpis, and store the weekly snapshots.
 import { sql } from 'kysely'
 import type { Db } from '../../db/connect.ts'
-import type { Depth, Direction, ExperienceKind, Initiator, Source } from '../experiences/vocabulary.ts'
+import { toTrustExperience } from '../trust/scoring.ts'
 import { computeWeekKpis, weekStartOf, weeksBetween, type KpiHistory, type KpiRow } from './compute.ts'
 
 const ms = (d: Date | null) => (d === null ? null : d.getTime())
@@ -31,18 +31,7 @@ export async function loadKpiHistory(db: Db, orgId: string): Promise<KpiHistory>
     accountLines: accountLines.map((l) => ({ accountId: l.account_id, tier: l.tier, ownerId: l.owner_id, validFrom: l.valid_from.getTime(), validTo: ms(l.valid_to) })),
     stakeholders: stakeholders.map((s) => ({ id: s.id, accountId: s.account_id, influence: s.influence })),
     relationships: relationships.map((r) => ({ id: r.id, userId: r.user_id, stakeholderId: r.stakeholder_id, importance: r.importance, cadenceDays: r.cadence_days, createdAt: r.created_at.getTime(), archivedAt: ms(r.archived_at) })),
-    experiences: experiences.map((e) => ({
-      id: e.id,
-      occurredAt: e.occurred_at.getTime(),
-      kind: e.kind as ExperienceKind,
-      valence: e.valence,
-      direction: e.direction as Direction,
-      initiator: e.initiator as Initiator,
-      depth: e.depth as Depth,
-      source: e.source as Source,
-      userIds: e.user_ids,
-      stakeholderIds: e.stakeholder_ids,
-    })),
+    experiences: experiences.map((e) => ({ ...toTrustExperience(e), userIds: e.user_ids, stakeholderIds: e.stakeholder_ids })),
     revenue: revenue.map((r) => ({ accountId: r.account_id, bookedOn: r.booked_on, amount: r.amount, currency: r.currency.trim() })),
     opportunities: opportunities.map((o) => ({ accountId: o.account_id, openedOn: o.opened_on, value: o.value, currency: o.currency.trim() })),
   }

@@ -6,7 +6,7 @@ import { computeAggregateScore, computeState, computeTrustScore, DEFAULT_CADENCE
 // scores of the stakeholder, of its relationships and of its account. The full recompute and
 // the refresh after a write both go through here, so they give the same numbers by construction.
 
-export function toTrustExperience(row: TrustExperienceRow): TrustExperience {
+export function toTrustExperience(row: Omit<TrustExperienceRow, 'title'>): TrustExperience {
   return {
     id: row.id,
     occurredAt: row.occurred_at.getTime(),
