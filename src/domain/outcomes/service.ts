@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { sql, type RawBuilder } from 'kysely'
 import type { Db } from '../../db/connect.ts'
 import { invalidReference, unprocessable } from '../../lib/errors.ts'
+import { inTransaction } from '../../lib/transaction.ts'
 import { recordAudit } from '../audit/queries.ts'
 import type { Actor } from '../auth/roles.ts'
 import { addMoney, convertMoney, type MoneyByCurrency, type RateTable } from '../kpis/money.ts'
@@ -106,18 +107,16 @@ function sumInto(a: MoneyByCurrency, b: MoneyByCurrency): MoneyByCurrency {
   return out
 }
 
-/** Business outcomes per account over a period, with lifetime value to date and its stated projection. */
-export async function getOutcomesReport(db: Db, actor: Actor, query: PeriodQuery, now = new Date()): Promise<OutcomesReport> {
-  const { from, to } = resolvePeriod(query, now)
-  const t12 = shiftYears(to, -1)
-  const [settings, accounts, revenue, opps] = await Promise.all([
-    getOutcomeSettings(db, actor.orgId),
-    db.selectFrom('accounts').select(['id', 'name', 'tier']).where('org_id', '=', actor.orgId).where('archived_at', 'is', null).execute(),
-    // Period, lifetime to date, trailing 12 months: from the monthly rollup, equal to summing the entries.
-    sumRevenue(db, actor.orgId, [{ from, to }, { from: null, to }, { from: t12, to }]),
-    // One row per account and currency with every count the screen shows (grouping by kind and
-    // status as well made ~4 times the groups and spilled the hash to disk at 100,000 rows).
-    db.selectFrom('opportunities').select(['account_id', 'currency'])
+/** Leads, opportunities, deals and RFPs of a period per account and currency. */
+function opportunitySums(db: Db, orgId: string, from: string, to: string) {
+  // One row per account and currency with every count the screen shows (grouping by kind and
+  // status as well made ~4 times the groups and spilled the hash to disk at 100,000 rows).
+  return inTransaction(db, async (trx) => {
+    // Serial: for the ~20,000 rows of a year at 100,000 opportunities, a parallel plan (gather,
+    // merge, sort) took twice the time of one process (70 ms against 32 ms), and the report's
+    // other queries run beside this one anyway.
+    await sql`SET LOCAL max_parallel_workers_per_gather = 0`.execute(trx)
+    return trx.selectFrom('opportunities').select(['account_id', 'currency'])
       .select(() => {
         const opened = sql`opened_on >= ${from} AND opened_on < ${to}`
         const closed = sql`closed_on >= ${from} AND closed_on < ${to}`
@@ -136,13 +135,28 @@ export async function getOutcomesReport(db: Db, actor: Actor, query: PeriodQuery
         ]
       })
       // Only rows that count in one of the sums above: opened or closed in the period, or open.
-      .where('org_id', '=', actor.orgId)
+      .where('org_id', '=', orgId)
       .where((eb) => eb.or([
         eb.and([eb('opened_on', '>=', from), eb('opened_on', '<', to)]),
         eb.and([eb('closed_on', 'is not', null), eb('closed_on', '>=', from), eb('closed_on', '<', to)]),
         eb.and([eb('status', '=', 'open'), eb('opened_on', '<', to)]),
       ]))
-      .groupBy(['account_id', 'currency']).execute(),
+      .groupBy(['account_id', 'currency']).execute()
+  })
+}
+
+const byName = new Intl.Collator('en').compare
+
+/** Business outcomes per account over a period, with lifetime value to date and its stated projection. */
+export async function getOutcomesReport(db: Db, actor: Actor, query: PeriodQuery, now = new Date()): Promise<OutcomesReport> {
+  const { from, to } = resolvePeriod(query, now)
+  const t12 = shiftYears(to, -1)
+  const [settings, accounts, revenue, opps] = await Promise.all([
+    getOutcomeSettings(db, actor.orgId),
+    db.selectFrom('accounts').select(['id', 'name', 'tier']).where('org_id', '=', actor.orgId).where('archived_at', 'is', null).execute(),
+    // Period, lifetime to date, trailing 12 months: from the monthly rollup, equal to summing the entries.
+    sumRevenue(db, actor.orgId, [{ from, to }, { from: null, to }, { from: t12, to }]),
+    opportunitySums(db, actor.orgId, from, to),
   ])
   const drafts = new Map(accounts.map((a) => [a.id, emptyOutcome(a.id, a.name, a.tier)]))
   const total = emptyOutcome(null, 'All accounts', null)
@@ -177,6 +191,6 @@ export async function getOutcomesReport(db: Db, actor: Actor, query: PeriodQuery
     settings,
     projectionMethod: `Projected lifetime value = lifetime value to date + the last 12 months' revenue × ${years} more year(s) (organisation setting), per currency, not discounted and assuming the account stays. A statement of arithmetic, not a forecast.`,
     total: finish(total, settings.rates, years),
-    accounts: rows.map((d) => finish(d, settings.rates, years)).sort((a, b) => a.name.localeCompare(b.name)),
+    accounts: rows.map((d) => finish(d, settings.rates, years)).sort((a, b) => byName(a.name, b.name)),
   }
 }

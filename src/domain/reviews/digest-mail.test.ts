@@ -5,13 +5,13 @@ import { startTestSmtp, type TestSmtp } from '../../../test/smtp.ts'
 import { createMailer } from '../../lib/mail.ts'
 import { JOB_HANDLERS } from '../jobs/handlers.ts'
 import { runDueJobs } from '../jobs/worker.ts'
-import { enqueueWeeklyDigests, weekStartOf } from './digest-mail.ts'
+import { digestWeekIn, enqueueWeeklyDigests, mondayOf } from './digest-mail.ts'
 
 const env = useTestEnv()
 let smtp: TestSmtp | undefined
 after(async () => smtp?.stop())
 
-async function send(as: TestUser, method: 'POST' | 'PUT', url: string, payload: Record<string, unknown>) {
+async function send(as: TestUser, method: 'POST' | 'PUT' | 'PATCH', url: string, payload: Record<string, unknown>) {
   const res = await call(env.app, as, { method, url, payload })
   assert.ok(res.statusCode < 300, `${url}: ${res.statusCode} ${res.body}`)
   return res.json()
@@ -19,10 +19,46 @@ async function send(as: TestUser, method: 'POST' | 'PUT', url: string, payload: 
 const recipient = (m: { to?: unknown }) => (m.to && !Array.isArray(m.to) ? (m.to as { text: string }).text : '')
 
 describe('weekly digest e-mail', () => {
-  test('weeks start on Monday (UTC)', () => {
-    assert.equal(weekStartOf(new Date('2026-11-23T10:00:00Z')), '2026-11-23')
-    assert.equal(weekStartOf(new Date('2026-11-29T23:59:00Z')), '2026-11-23')
-    assert.equal(weekStartOf(new Date('2026-03-01T00:00:00Z')), '2026-02-23')
+  test("a user's week starts on their own Monday at 08:00", () => {
+    assert.equal(mondayOf('2026-11-23'), '2026-11-23')
+    assert.equal(mondayOf('2026-11-29'), '2026-11-23')
+    assert.equal(mondayOf('2026-03-01'), '2026-02-23')
+    // Monday 30 November 2026, 07:59 and 08:00 UTC.
+    assert.equal(digestWeekIn('UTC', new Date('2026-11-30T07:59:00Z')), '2026-11-23')
+    assert.equal(digestWeekIn('UTC', new Date('2026-11-30T08:00:00Z')), '2026-11-30')
+    // Auckland (UTC+13 in summer) is already at Monday 08:00 on Sunday 19:00 UTC.
+    assert.equal(digestWeekIn('Pacific/Auckland', new Date('2026-11-29T18:59:00Z')), '2026-11-23')
+    assert.equal(digestWeekIn('Pacific/Auckland', new Date('2026-11-29T19:00:00Z')), '2026-11-30')
+    // Los Angeles (UTC-8): Monday 08:00 there is 16:00 UTC.
+    assert.equal(digestWeekIn('America/Los_Angeles', new Date('2026-11-30T15:59:00Z')), '2026-11-23')
+    assert.equal(digestWeekIn('America/Los_Angeles', new Date('2026-11-30T16:00:00Z')), '2026-11-30')
+  })
+
+  test('the digest is queued when each user reaches their Monday morning, once', async () => {
+    const org = await makeOrg(env.db)
+    await send(org.rep, 'PATCH', '/api/v1/me', { timeZone: 'Pacific/Auckland' })
+    await send(org.manager, 'PATCH', '/api/v1/me', { timeZone: 'America/Los_Angeles' })
+    const weeks = async () => {
+      const rows = await env.db.selectFrom('jobs').select(['payload']).where('org_id', '=', org.id).where('kind', '=', 'digest.weekly').execute()
+      const byUser = new Map<string, string[]>()
+      for (const r of rows) {
+        const p = r.payload as { userId: string; weekStart: string }
+        byUser.set(p.userId, [...(byUser.get(p.userId) ?? []), p.weekStart].sort())
+      }
+      return byUser
+    }
+    await enqueueWeeklyDigests(env.db, new Date('2026-11-29T19:30:00Z')) // Monday 08:30 in Auckland, Sunday elsewhere
+    let w = await weeks()
+    assert.deepEqual(w.get(org.rep.id), ['2026-11-30'])
+    assert.deepEqual(w.get(org.manager.id), ['2026-11-23'])
+    assert.deepEqual(w.get(org.admin.id), ['2026-11-23'])
+    await enqueueWeeklyDigests(env.db, new Date('2026-11-30T08:30:00Z')) // Monday 08:30 UTC; 00:30 in Los Angeles
+    w = await weeks()
+    assert.deepEqual(w.get(org.admin.id), ['2026-11-23', '2026-11-30'])
+    assert.deepEqual(w.get(org.manager.id), ['2026-11-23'])
+    assert.deepEqual(w.get(org.rep.id), ['2026-11-30'], 'nobody gets a week twice')
+    await enqueueWeeklyDigests(env.db, new Date('2026-11-30T16:30:00Z'))
+    assert.deepEqual((await weeks()).get(org.manager.id), ['2026-11-23', '2026-11-30'])
   })
 
   test("each user gets their week once, a manager their team's too; opting out stops it", async () => {

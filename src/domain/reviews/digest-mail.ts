@@ -3,6 +3,7 @@ import type { Db } from '../../db/connect.ts'
 import { escapeHtml, type MailMessage } from '../../lib/mail.ts'
 import { enqueue } from '../jobs/queue.ts'
 import { PermanentJobError, type JobContext, type ScheduledTask } from '../jobs/worker.ts'
+import { reminderDayIn } from '../moments/dates.ts'
 import { DAY_MS } from '../trust/model.ts'
 import { listSubtreeIds } from '../users/queries.ts'
 import { buildDigest, type DigestCommitment, type DigestRelationship } from './digest.ts'
@@ -15,18 +16,27 @@ import { listReportRelationships } from './service.ts'
 export const DIGEST_KIND = 'digest.weekly'
 type DigestPayload = { userId: string; weekStart: string }
 
-/** Monday (UTC) of the week `now` falls in, as YYYY-MM-DD. */
-export function weekStartOf(now: Date): string {
-  const day = (now.getUTCDay() + 6) % 7
-  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()) - day * DAY_MS).toISOString().slice(0, 10)
+/** Monday of the week a calendar day (YYYY-MM-DD) falls in. */
+export function mondayOf(day: string): string {
+  const t = Date.parse(`${day}T00:00:00Z`)
+  return new Date(t - ((new Date(t).getUTCDay() + 6) % 7) * DAY_MS).toISOString().slice(0, 10)
 }
 
-/** Queue this week's digest for every active user with the digest on. Idempotent. */
+/**
+ * The week whose digest a user in `timeZone` is due at `now`: their own Monday from 08:00 local
+ * time (REMINDER_HOUR, like moment reminders), so Auckland gets it on Monday morning and Los
+ * Angeles not on Sunday afternoon. Before that hour on Monday it is still last week's.
+ */
+export function digestWeekIn(timeZone: string, now: Date): string {
+  return mondayOf(reminderDayIn(timeZone, now))
+}
+
+/** Queue this week's digest for every active user with the digest on, each in their own time zone. Idempotent. */
 export async function enqueueWeeklyDigests(db: Db, now: Date): Promise<number> {
-  const weekStart = weekStartOf(now)
-  const users = await db.selectFrom('users').select(['id', 'org_id']).where('archived_at', 'is', null).where('digest_opt_out', '=', false).execute()
+  const users = await db.selectFrom('users').select(['id', 'org_id', 'time_zone']).where('archived_at', 'is', null).where('digest_opt_out', '=', false).execute()
   let queued = 0
   for (const u of users) {
+    const weekStart = digestWeekIn(u.time_zone, now)
     const { isNew } = await enqueue(db, { orgId: u.org_id, kind: DIGEST_KIND, dedupeKey: `${u.id}:${weekStart}`, payload: { userId: u.id, weekStart } satisfies DigestPayload })
     if (isNew) queued++
   }
