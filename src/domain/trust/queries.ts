@@ -105,14 +105,10 @@ const HISTORY_SOURCE = sql`experience_stakeholders es
 
 export type HistoryText = { stakeholder_id: string; history: string }
 
-/** Histories are read in disjoint parts (by a byte of the stakeholder id), one per session. */
-export type HistoryPart = { index: number; of: number }
-
-/** Every history of the organisation (of one part of its stakeholders) as of asOf, one row per stakeholder with experiences. */
-function allHistoriesQuery(orgId: string, asOf: Date, part: HistoryPart) {
-  const inPart = part.of === 1 ? sql`` : sql` AND get_byte(uuid_send(es.stakeholder_id), 15) % ${sql.lit(part.of)} = ${sql.lit(part.index)}`
+/** Every history of the organisation as of asOf, one row per stakeholder with experiences. */
+function allHistoriesQuery(orgId: string, asOf: Date) {
   return sql<HistoryText>`SELECT es.stakeholder_id, ${HISTORY} AS history FROM ${HISTORY_SOURCE}
-    WHERE es.org_id = ${orgId} AND e.archived_at IS NULL AND e.occurred_at <= ${asOf}${inPart}
+    WHERE es.org_id = ${orgId} AND e.archived_at IS NULL AND e.occurred_at <= ${asOf}
     GROUP BY es.stakeholder_id`
 }
 
@@ -188,33 +184,30 @@ export async function listAccountIds(db: Db, orgId: string): Promise<string[]> {
   return (await db.selectFrom('accounts').select('id').where('org_id', '=', orgId).execute()).map((r) => r.id)
 }
 
-const cursorOf = (part: HistoryPart) => sql.raw(`trust_histories_${part.index}`)
+const CURSOR = sql.raw('trust_histories')
 
 /**
- * Open a cursor over the histories of one part of the organisation's stakeholders: one pass over
- * all experiences. WITH HOLD, it outlives the transaction that declares it: the histories are
- * built and kept when that commits, and later transactions fetch from it. The hash aggregate and
- * the kept histories get the memory to stay off disk (at 100,000 stakeholders: about 300 MB;
- * larger organisations spill to temporary files, slower but the same), the plan is chosen for
- * reading every row (a cursor is otherwise planned to return its first rows fast), and JIT
- * compilation, which costs more than it saves on these simple expressions, is off. When the
- * work is split into parts, each part runs in its own session without parallel workers: the
- * string aggregate cannot be split across workers (PostgreSQL 15), but across sessions it can.
+ * Open a cursor over every history of the organisation: one pass over all experiences. WITH
+ * HOLD, it outlives the transaction that declares it: the histories are built and kept when that
+ * commits, and later transactions fetch from it. The hash aggregate and the kept histories get
+ * the memory to stay off disk (at 100,000 stakeholders: about 300 MB; larger organisations spill
+ * to temporary files, slower but the same), the plan is chosen for reading every row (a cursor
+ * is otherwise planned to return its first rows fast), and JIT compilation, which costs more
+ * than it saves on these simple expressions, is off.
  */
-export async function openHistoryCursor(db: Db, orgId: string, asOf: Date, part: HistoryPart = { index: 0, of: 1 }): Promise<void> {
+export async function openHistoryCursor(db: Db, orgId: string, asOf: Date): Promise<void> {
   await sql`SET LOCAL work_mem = '512MB'`.execute(db)
   await sql`SET LOCAL cursor_tuple_fraction = 1`.execute(db)
   await sql`SET LOCAL jit = off`.execute(db)
-  if (part.of > 1) await sql`SET LOCAL max_parallel_workers_per_gather = 0`.execute(db)
-  await sql`DECLARE ${cursorOf(part)} NO SCROLL CURSOR WITH HOLD FOR ${allHistoriesQuery(orgId, asOf, part)}`.execute(db)
+  await sql`DECLARE ${CURSOR} NO SCROLL CURSOR WITH HOLD FOR ${allHistoriesQuery(orgId, asOf)}`.execute(db)
 }
 
-export async function fetchHistories(db: Db, count: number, part: HistoryPart = { index: 0, of: 1 }): Promise<HistoryText[]> {
-  return (await sql<HistoryText>`FETCH FORWARD ${sql.lit(count)} FROM ${cursorOf(part)}`.execute(db)).rows
+export async function fetchHistories(db: Db, count: number): Promise<HistoryText[]> {
+  return (await sql<HistoryText>`FETCH FORWARD ${sql.lit(count)} FROM ${CURSOR}`.execute(db)).rows
 }
 
-export async function closeHistoryCursor(db: Db, part: HistoryPart = { index: 0, of: 1 }): Promise<void> {
-  await sql`CLOSE ${cursorOf(part)}`.execute(db)
+export async function closeHistoryCursor(db: Db): Promise<void> {
+  await sql`CLOSE ${CURSOR}`.execute(db)
 }
 
 export type ScoreWrites = {
