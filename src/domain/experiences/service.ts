@@ -1,5 +1,5 @@
 import type { Db } from '../../db/connect.ts'
-import { AppError, invalidReference, notFound, type FieldError } from '../../lib/errors.ts'
+import { AppError, forbidden, invalidReference, notFound, type FieldError } from '../../lib/errors.ts'
 import { DEFAULT_PAGE_SIZE, toPage } from '../../lib/pagination.ts'
 import { inTransaction } from '../../lib/transaction.ts'
 import { getAccountRow } from '../accounts/queries.ts'
@@ -7,7 +7,7 @@ import { recordAudit } from '../audit/queries.ts'
 import type { Actor } from '../auth/roles.ts'
 import { refreshTrustAfterWrite } from '../trust/refresh.ts'
 import { managedUserIds } from '../users/visibility.ts'
-import { forViewer, hasPrivateTitle } from './privacy.ts'
+import { forViewer, hasPrivateTitle, isTitleHidden } from './privacy.ts'
 import * as q from './queries.ts'
 import {
   EARLIEST_EXPERIENCE, FUTURE_TOLERANCE_MS, toExperience,
@@ -108,6 +108,11 @@ export async function updateExperience(db: Db, actor: Actor, id: string, body: U
   const occurredAt = body.occurredAt === undefined ? undefined : checkOccurredAt(body.occurredAt)
   return db.transaction().execute(async (trx) => {
     const before = await load(trx, actor.orgId, id)
+    // Mail: who may see its subject depends on who took part, so those who may not cannot change either.
+    const managed = before.source === 'email' ? await managedUserIds(trx, actor) : undefined
+    if (isTitleHidden(before, before.userIds, managed) && (body.userIds !== undefined || body.title !== undefined)) {
+      throw forbidden('Only the people in this mail, their managers and admins can change its subject or who took part')
+    }
     const accounts = await checkParticipants(trx, actor.orgId, body.stakeholderIds, body.userIds)
     const accountId = body.accountId !== undefined || body.stakeholderIds ? await resolveAccount(trx, actor.orgId, body.accountId, body.stakeholderIds, accounts) : undefined
     await q.updateExperienceRow(trx, actor.orgId, id, {
@@ -126,7 +131,7 @@ export async function updateExperience(db: Db, actor: Actor, id: string, body: U
     // Participants may have changed: refresh the scores of everyone before and after.
     await refreshTrustAfterWrite(trx, actor.orgId, union(before.stakeholderIds, experience.stakeholderIds), union(before.userIds, experience.userIds))
     await recordAudit(trx, actor, 'experience.updated', 'experience', id, before, experience)
-    return oneForActor(trx, actor, experience)
+    return forViewer(experience, managed)
   })
 }
 
