@@ -6,8 +6,7 @@ import { getAccountRow } from '../accounts/queries.ts'
 import { recordAudit } from '../audit/queries.ts'
 import type { Actor } from '../auth/roles.ts'
 import { refreshTrustAfterWrite } from '../trust/refresh.ts'
-import { managedUserIds } from '../users/visibility.ts'
-import { forViewer, hasPrivateTitle, isTitleHidden } from './privacy.ts'
+import { forViewer, hasPrivateTitle, isTitleHidden, managedIfPrivate } from './privacy.ts'
 import * as q from './queries.ts'
 import {
   EARLIEST_EXPERIENCE, FUTURE_TOLERANCE_MS, toExperience,
@@ -55,8 +54,7 @@ async function load(db: Db, orgId: string, id: string): Promise<Experience> {
  * actor manages is read once, and only when some title could be private.
  */
 async function forActor(db: Db, actor: Actor, experiences: Experience[]): Promise<Experience[]> {
-  if (!experiences.some(hasPrivateTitle)) return experiences
-  const managed = await managedUserIds(db, actor)
+  const managed = await managedIfPrivate(db, actor, experiences)
   return experiences.map((e) => forViewer(e, managed))
 }
 
@@ -109,7 +107,7 @@ export async function updateExperience(db: Db, actor: Actor, id: string, body: U
   return db.transaction().execute(async (trx) => {
     const before = await load(trx, actor.orgId, id)
     // Mail: who may see its subject depends on who took part, so those who may not cannot change either.
-    const managed = before.source === 'email' ? await managedUserIds(trx, actor) : undefined
+    const managed = await managedIfPrivate(trx, actor, [before])
     if (isTitleHidden(before, before.userIds, managed) && (body.userIds !== undefined || body.title !== undefined)) {
       throw forbidden('Only the people in this mail, their managers and admins can change its subject or who took part')
     }
@@ -131,7 +129,8 @@ export async function updateExperience(db: Db, actor: Actor, id: string, body: U
     // Participants may have changed: refresh the scores of everyone before and after.
     await refreshTrustAfterWrite(trx, actor.orgId, union(before.stakeholderIds, experience.stakeholderIds), union(before.userIds, experience.userIds))
     await recordAudit(trx, actor, 'experience.updated', 'experience', id, before, experience)
-    return forViewer(experience, managed)
+    // Its title may have been set just now: judged like any other.
+    return hasPrivateTitle(before) ? forViewer(experience, managed) : oneForActor(trx, actor, experience)
   })
 }
 

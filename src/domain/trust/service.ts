@@ -6,9 +6,9 @@ import type { Depth, Direction, ExperienceKind, Source } from '../experiences/vo
 import { getRelationshipRow } from '../relationships/queries.ts'
 import { getStakeholderRow } from '../stakeholders/queries.ts'
 import { getAccountRow } from '../accounts/queries.ts'
-import { isTitleHidden } from '../experiences/privacy.ts'
+import { isTitleHidden, managedIfPrivate } from '../experiences/privacy.ts'
 import { listSubtreeIds } from '../users/queries.ts'
-import { managedUserIds, type ManagedUsers } from '../users/visibility.ts'
+import type { ManagedUsers } from '../users/visibility.ts'
 import { computeAggregateScore, computeState, computeTrustScore, computeTrustTrend, DAY_MS, DEFAULT_CADENCE_DAYS, STATE_WINDOW_DAYS, type TrustResult } from './model.ts'
 import * as q from './queries.ts'
 import { stakeholderWeight, toTrustExperience } from './refresh.ts'
@@ -56,7 +56,7 @@ export async function getRelationshipTrust(db: Db, actor: Actor, relationshipId:
   const rel = await getRelationshipRow(db, actor.orgId, relationshipId)
   if (!rel) throw notFound('Relationship')
   const asOf = resolveAsOf(asOfIso)
-  const [rows, managed] = await Promise.all([q.listRelationshipExperienceRows(db, actor.orgId, [relationshipId], new Date(asOf), true), managedUserIds(db, actor)])
+  const rows = await q.listRelationshipExperienceRows(db, actor.orgId, [relationshipId], new Date(asOf), true)
   const experiences = rows.map(toTrustExperience)
   const params = { cadenceDays: rel.cadence_days }
   const result = computeTrustScore(experiences, params, asOf)
@@ -70,7 +70,7 @@ export async function getRelationshipTrust(db: Db, actor: Actor, relationshipId:
     daysSinceMeaningful: result.daysSinceMeaningful === null ? null : Math.floor(result.daysSinceMeaningful),
     cadenceDays: rel.cadence_days,
     targetStrength: rel.target_strength,
-    contributions: explain(result, rows, managed),
+    contributions: explain(result, rows, await managedIfPrivate(db, actor, rows)),
     trend: computeTrustTrend(experiences, params, weeklyPoints(asOf)).map((p) => ({ at: new Date(p.at).toISOString(), score: p.score })),
   }
 }
@@ -81,7 +81,7 @@ export async function getStakeholderTrust(db: Db, actor: Actor, stakeholderId: s
   const asOf = resolveAsOf(asOfIso)
   const [params] = await q.listStakeholderParams(db, actor.orgId, [stakeholderId])
   const cadenceDays = params?.cadence_days ?? DEFAULT_CADENCE_DAYS
-  const [rows, managed] = await Promise.all([q.listStakeholderExperienceRows(db, actor.orgId, [stakeholderId], new Date(asOf), true), managedUserIds(db, actor)])
+  const rows = await q.listStakeholderExperienceRows(db, actor.orgId, [stakeholderId], new Date(asOf), true)
   const experiences = rows.map(toTrustExperience)
   const result = computeTrustScore(experiences, { cadenceDays }, asOf)
   const rels = await db.selectFrom('relationships').select(['id', 'user_id', 'cadence_days']).where('org_id', '=', actor.orgId).where('stakeholder_id', '=', stakeholderId).where('archived_at', 'is', null).execute()
@@ -100,7 +100,7 @@ export async function getStakeholderTrust(db: Db, actor: Actor, stakeholderId: s
     lastMeaningfulAt: iso(result.lastMeaningfulAt),
     daysSinceMeaningful: result.daysSinceMeaningful === null ? null : Math.floor(result.daysSinceMeaningful),
     cadenceDays,
-    contributions: explain(result, rows, managed),
+    contributions: explain(result, rows, await managedIfPrivate(db, actor, rows)),
     relationships,
     trend: computeTrustTrend(experiences, { cadenceDays }, weeklyPoints(asOf)).map((p) => ({ at: new Date(p.at).toISOString(), score: p.score })),
   }
