@@ -22,7 +22,7 @@ export async function getConnections(db: Db, actor: Actor, stakeholderId: string
     db.selectFrom('experience_stakeholders as es')
       .innerJoin('experience_users as eu', (j) => j.onRef('eu.org_id', '=', 'es.org_id').onRef('eu.experience_id', '=', 'es.experience_id'))
       .innerJoin('experiences as e', (j) => j.onRef('e.org_id', '=', 'es.org_id').onRef('e.id', '=', 'es.experience_id'))
-      .select(['eu.user_id', 'e.id', 'e.occurred_at', 'e.kind', 'e.valence', 'e.direction', 'e.initiator', 'e.depth', 'e.source', 'e.title'])
+      .select(['eu.user_id', 'e.id', 'e.occurred_at', 'e.kind', 'e.valence', 'e.direction', 'e.initiator', 'e.depth', 'e.source'])
       .where('es.org_id', '=', orgId).where('es.stakeholder_id', '=', stakeholderId).where('e.archived_at', 'is', null).where('e.occurred_at', '<=', now).execute(),
   ])
   const userIds = [...new Set([...relationships.map((r) => r.user_id), ...shared.map((s) => s.user_id)])]

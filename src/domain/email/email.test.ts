@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, describe, test } from 'node:test'
 import { sql } from 'kysely'
-import { assertProblem, call, expectTenantIsolation, makeOrg, useTestEnv, type TestOrg } from '../../../test/helpers.ts'
+import { assertProblem, call, expectTenantIsolation, makeOrg, makeUser, useTestEnv, type TestOrg, type TestUser } from '../../../test/helpers.ts'
 import type { Db } from '../../db/connect.ts'
+import type { App } from '../../http/app.ts'
 import { importPath } from '../imports/importers.ts'
 
 // Real mail: one small Enron mailbox folder (Paul Y'Barbo's "oman_lng": 17 messages, Feb–Jun
@@ -213,5 +214,91 @@ describe('e-mail import', { skip }, () => {
     assert.equal(accepted.json().experiencesCreated, 0)
     assert.equal((await call(app, stranger.analyst, { method: 'POST', url: '/api/v1/email/suggestions/accept', payload: { people: [{ address: 'a@b.example' }] } })).statusCode, 403)
     assert.equal((await call(app, stranger.analyst, { method: 'GET', url: '/api/v1/email/messages' })).statusCode, 403)
+  })
+})
+
+describe('who sees the subjects of captured mail', () => {
+  type Message = { id: string; subject: string | null; subjectHidden: boolean; threadKey: string; experienceId: string | null }
+  type Titled = { title: string | null; titleHidden: boolean }
+
+  /** Rep A and rep B (in another team) each wrote with Anna of Client Ltd; subjects are kept. */
+  async function mailOrg(db: Db) {
+    const org = await makeOrg(db)
+    const otherManager = await makeUser(db, org.id, 'manager', org.admin.id)
+    const repB = await makeUser(db, org.id, 'rep', otherManager.id)
+    const account = await db.insertInto('accounts').values({ org_id: org.id, name: 'Client Ltd', domains: ['client.example'] }).returning('id').executeTakeFirstOrThrow()
+    const anna = await db.insertInto('stakeholders').values({ org_id: org.id, name: 'Anna', emails: ['anna@client.example'], account_id: account.id }).returning('id').executeTakeFirstOrThrow()
+    const rel = await db.insertInto('relationships').values({ org_id: org.id, user_id: org.rep.id, stakeholder_id: anna.id }).returning('id').executeTakeFirstOrThrow()
+    await db.insertInto('relationships').values({ org_id: org.id, user_id: repB.id, stakeholder_id: anna.id }).execute()
+    await db.updateTable('organisations').set({ settings: sql`settings || '{"captureSubjects": true}'::jsonb` as never }).where('id', '=', org.id).execute()
+    // Rep A's address with capitals and a plus tag, as mail clients write it: folded like the rest.
+    const repA = org.rep.email.replace('@', '+crm@').toUpperCase()
+    const mbox = join(scratch, `subjects-${org.id}.mbox`)
+    writeFileSync(mbox, [
+      'From anna@client.example Mon Mar  2 10:00:00 2026', 'Message-ID: <renewal-1@client.example>', 'Date: Mon, 02 Mar 2026 10:00:00 +0000',
+      'From: Anna <Anna@client.example>', `To: Rep A <${repA}>`, 'Subject: Renewal price: 20% off if we sign by Friday', '', 'Body.', '',
+      `From ${org.rep.email} Mon Mar  2 12:00:00 2026`, 'Message-ID: <renewal-2@example.test>', 'In-Reply-To: <renewal-1@client.example>', 'Date: Mon, 02 Mar 2026 12:00:00 +0000',
+      `From: Rep A <${repA}>`, 'To: anna@client.example', 'Subject: Re: Renewal price: 20% off if we sign by Friday', '', 'Agreed.', '',
+      'From anna@client.example Tue Mar  3 09:00:00 2026', 'Message-ID: <lunch-1@client.example>', 'Date: Tue, 03 Mar 2026 09:00:00 +0000',
+      'From: Anna <anna@client.example>', `To: ${repB.email}`, 'Subject: Lunch on Thursday?', '', 'Body.', '',
+    ].join('\n'))
+    const report = await importAs(db, org, mbox)
+    assert.deepEqual([report.created, report.failed], [3, 0], JSON.stringify(report.failures))
+    return { org, otherManager, repB, annaId: anna.id, relationshipId: rel.id }
+  }
+
+  /** What a user sees of each subject: by message, experience and trust explanation. */
+  async function seenBy(app: App, as: TestUser, annaId: string, relationshipId: string) {
+    const messages = (await call(app, as, { method: 'GET', url: '/api/v1/email/messages?address=anna@client.example' })).json().items as Message[]
+    const one = (await call(app, as, { method: 'GET', url: `/api/v1/email/messages/${messages[0]!.id}` })).json() as Message
+    const thread = (await call(app, as, { method: 'GET', url: `/api/v1/email/threads/${one.threadKey}` })).json().messages as Message[]
+    const experiences = (await call(app, as, { method: 'GET', url: `/api/v1/experiences?stakeholderId=${annaId}&sort=occurredAt` })).json().items as (Titled & { id: string })[]
+    const experience = (await call(app, as, { method: 'GET', url: `/api/v1/experiences/${experiences[0]!.id}` })).json() as Titled
+    const relTrust = (await call(app, as, { method: 'GET', url: `/api/v1/relationships/${relationshipId}/trust` })).json().contributions as (Titled & { occurredAt: string })[]
+    const stakeholderTrust = (await call(app, as, { method: 'GET', url: `/api/v1/stakeholders/${annaId}/trust` })).json().contributions as (Titled & { occurredAt: string })[]
+    const shown = (x: { subject?: string | null; title?: string | null; subjectHidden?: boolean; titleHidden?: boolean }) => (x.subjectHidden || x.titleHidden ? 'hidden' : x.subject ?? x.title ?? null)
+    const byDate = (a: { occurredAt: string }, b: { occurredAt: string }) => a.occurredAt.localeCompare(b.occurredAt)
+    return {
+      messages: messages.map(shown).reverse(),
+      message: shown(one),
+      thread: thread.map(shown),
+      experiences: experiences.map(shown),
+      experience: shown(experience),
+      relationshipTrust: relTrust.sort(byDate).map(shown),
+      stakeholderTrust: stakeholderTrust.sort(byDate).map(shown),
+    }
+  }
+
+  test('the people in the mail, their managers and admins see the subject; everyone else sees that there is one', async () => {
+    const { app, db } = env
+    const { org, otherManager, repB, annaId, relationshipId } = await mailOrg(db)
+    const renewal = 'Renewal price: 20% off if we sign by Friday'
+    const full = {
+      messages: [renewal, `Re: ${renewal}`, 'Lunch on Thursday?'],
+      message: 'Lunch on Thursday?',
+      thread: ['Lunch on Thursday?'],
+      experiences: [renewal, `Re: ${renewal}`, 'Lunch on Thursday?'],
+      experience: renewal,
+      relationshipTrust: [renewal, `Re: ${renewal}`],
+      stakeholderTrust: [renewal, `Re: ${renewal}`, 'Lunch on Thursday?'],
+    }
+    // Rep A and their manager: A's mail, not B's.
+    const forTeamA = { ...full, messages: [renewal, `Re: ${renewal}`, 'hidden'], message: 'hidden', thread: ['hidden'], experiences: [renewal, `Re: ${renewal}`, 'hidden'], stakeholderTrust: [renewal, `Re: ${renewal}`, 'hidden'] }
+    // Rep B and B's manager: B's mail, not A's (the other manager is a manager, but not A's).
+    const forTeamB = { ...full, messages: ['hidden', 'hidden', 'Lunch on Thursday?'], experiences: ['hidden', 'hidden', 'Lunch on Thursday?'], experience: 'hidden', relationshipTrust: ['hidden', 'hidden'], stakeholderTrust: ['hidden', 'hidden', 'Lunch on Thursday?'] }
+    assert.deepEqual(await seenBy(app, org.admin, annaId, relationshipId), full)
+    assert.deepEqual(await seenBy(app, org.rep, annaId, relationshipId), forTeamA)
+    assert.deepEqual(await seenBy(app, org.manager, annaId, relationshipId), forTeamA)
+    assert.deepEqual(await seenBy(app, repB, annaId, relationshipId), forTeamB)
+    assert.deepEqual(await seenBy(app, otherManager, annaId, relationshipId), forTeamB)
+    // What is withheld is the subject alone: who, when and the thread are shared with everyone.
+    const hidden = (await call(app, repB, { method: 'GET', url: '/api/v1/email/messages?address=anna@client.example' })).json().items.at(-1)
+    assert.deepEqual([hidden.subject, hidden.subjectHidden, hidden.from, hidden.sentAt], [null, true, 'anna@client.example', '2026-03-02T10:00:00.000Z'])
+    // Withheld titles stay withheld on writes too: B archiving A's experience gets no subject back.
+    const experienceId = hidden.experienceId as string
+    const archived = (await call(app, repB, { method: 'POST', url: `/api/v1/experiences/${experienceId}/archive` })).json()
+    assert.deepEqual([archived.title, archived.titleHidden, archived.archivedAt !== null], [null, true, true])
+    const restored = (await call(app, org.rep, { method: 'POST', url: `/api/v1/experiences/${experienceId}/restore` })).json()
+    assert.deepEqual([restored.title, restored.titleHidden], [renewal, false])
   })
 })

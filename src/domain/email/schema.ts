@@ -11,7 +11,8 @@ export const EmailMessageSchema = Type.Object({
   fromName: Nullable(Type.String()),
   to: Type.Array(Type.String()),
   cc: Type.Array(Type.String()),
-  subject: Nullable(Type.String({ description: 'Kept only when the organisation allows it (email settings: captureSubjects)' })),
+  subject: Nullable(Type.String({ description: 'Kept only when the organisation allows it (email settings: captureSubjects). Null when subjectHidden: a subject is private to the people in the mail, their managers and admins' })),
+  subjectHidden: Type.Boolean({ description: 'The message has a subject that is withheld from you: you are not its sender or a recipient, do not manage anyone who is and are not an admin' }),
   threadKey: Type.String(),
   inReplyTo: Nullable(Type.String()),
   isReply: Type.Boolean(),
@@ -19,7 +20,8 @@ export const EmailMessageSchema = Type.Object({
 })
 export type EmailMessage = Static<typeof EmailMessageSchema>
 
-export function toEmailMessage(row: Selectable<EmailMessagesTable>): EmailMessage {
+/** A message as the API shows it; `isSubjectHidden` withholds its subject from this viewer. */
+export function toEmailMessage(row: Selectable<EmailMessagesTable>, isSubjectHidden = false): EmailMessage {
   return {
     id: row.id,
     messageId: row.message_id,
@@ -28,7 +30,8 @@ export function toEmailMessage(row: Selectable<EmailMessagesTable>): EmailMessag
     fromName: row.from_name,
     to: row.to_addresses,
     cc: row.cc_addresses,
-    subject: row.subject,
+    subject: isSubjectHidden ? null : row.subject,
+    subjectHidden: isSubjectHidden,
     threadKey: row.thread_key,
     inReplyTo: row.in_reply_to,
     isReply: row.is_reply,

@@ -6,6 +6,7 @@ import type { Actor } from '../auth/roles.ts'
 import { searchTextOf } from '../stakeholders/schema.ts'
 import { refreshTrustAfterWrite } from '../trust/refresh.ts'
 import { actingUserId } from '../imports/report.ts'
+import { managedUserIds } from '../users/visibility.ts'
 import { loadDirectory } from './directory.ts'
 import { domainOf, foldAddress } from './headers.ts'
 import * as q from './queries.ts'
@@ -32,6 +33,29 @@ export async function updateEmailSettings(db: Db, actor: Actor, body: EmailSetti
   })
 }
 
+type MessageRow = Awaited<ReturnType<typeof q.listThreadRows>>[number]
+
+/** The folded addresses of the users whose mail subjects the actor sees (undefined: everyone's, for an admin). */
+async function managedAddresses(db: Db, actor: Actor): Promise<Set<string> | undefined> {
+  const managed = await managedUserIds(db, actor)
+  if (!managed) return undefined
+  const rows = await db.selectFrom('users').select('email').where('org_id', '=', actor.orgId).where('id', 'in', [...managed]).execute()
+  return new Set(rows.map((r) => foldAddress(r.email)))
+}
+
+const tookPart = (row: MessageRow, addresses: Set<string>) =>
+  addresses.has(row.from_address) || row.to_addresses.some((a) => addresses.has(a)) || row.cc_addresses.some((a) => addresses.has(a))
+
+/**
+ * Messages as the actor may see them: a subject only to the people in the mail (sender, to, cc),
+ * the managers above them and admins. Who the actor manages is read once, and only when a
+ * message has a subject at all.
+ */
+async function messagesForActor(db: Db, actor: Actor, rows: MessageRow[]) {
+  const addresses = rows.some((r) => r.subject !== null) ? await managedAddresses(db, actor) : undefined
+  return rows.map((r) => toEmailMessage(r, r.subject !== null && addresses !== undefined && !tookPart(r, addresses)))
+}
+
 export async function listMessages(db: Db, actor: Actor, query: ListMessagesQuery) {
   let select = db.selectFrom('email_messages').selectAll().where('org_id', '=', actor.orgId)
   if (query.experienceId) select = select.where('experience_id', '=', query.experienceId)
@@ -40,13 +64,13 @@ export async function listMessages(db: Db, actor: Actor, query: ListMessagesQuer
     select = select.where(sql<boolean>`(from_address = ${address} OR ${address} = ANY(to_addresses) OR ${address} = ANY(cc_addresses))`)
   }
   const rows = await select.orderBy('sent_at', 'desc').orderBy('id').limit(query.limit ?? 100).execute()
-  return { items: rows.map(toEmailMessage) }
+  return { items: await messagesForActor(db, actor, rows) }
 }
 
 export async function getMessage(db: Db, actor: Actor, id: string) {
   const row = await q.getMessageRow(db, actor.orgId, id)
   if (!row) throw notFound('Message')
-  return toEmailMessage(row)
+  return (await messagesForActor(db, actor, [row]))[0]!
 }
 
 /** A thread's messages in order; two-way when both our people and others wrote in it. */
@@ -56,7 +80,7 @@ export async function getThread(db: Db, actor: Actor, threadKey: string) {
   const users = await db.selectFrom('users').select('email').where('org_id', '=', actor.orgId).execute()
   const ours = new Set(users.map((u) => foldAddress(u.email)))
   const fromUs = rows.filter((r) => ours.has(r.from_address)).length
-  return { threadKey, isTwoWay: fromUs > 0 && fromUs < rows.length, messages: rows.map(toEmailMessage) }
+  return { threadKey, isTwoWay: fromUs > 0 && fromUs < rows.length, messages: await messagesForActor(db, actor, rows) }
 }
 
 /** Frequent correspondents of our people who are not stakeholders yet, by domain, most messages first. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { assertProblem, call, expectTenantIsolation, makeOrg, useTestEnv, type TestUser } from '../../../test/helpers.ts'
+import { assertProblem, call, expectTenantIsolation, makeOrg, makeUser, useTestEnv, type TestUser } from '../../../test/helpers.ts'
 import type { App } from '../../http/app.ts'
 
 const env = useTestEnv()
@@ -174,5 +174,37 @@ describe('experiences API', () => {
     for (const query of ['', `?stakeholderId=${contact.stakeholderId}`, `?accountId=${contact.accountId}`, `?userId=${a.rep.id}`, '?includeArchived=true']) {
       assert.deepEqual(ids(await call(app, b.admin, { method: 'GET', url: `/api/v1/experiences${query}` })), [], query)
     }
+  })
+
+  test('the title of mail is only for its people, their managers and admins; other titles are for everyone', async () => {
+    const { app, db } = env
+    const org = await makeOrg(db)
+    const repB = await makeUser(db, org.id, 'rep', org.manager.id)
+    const ann = await makeContact(app, org.rep, 'Ann')
+    const mail = await post(app, org.rep, '/api/v1/experiences', { occurredAt: daysAgo(3), kind: 'email', source: 'email', title: 'Our price for 2027', stakeholderIds: [ann.stakeholderId] })
+    const untitled = await post(app, org.rep, '/api/v1/experiences', { occurredAt: daysAgo(2), kind: 'email', source: 'email', stakeholderIds: [ann.stakeholderId] })
+    const lunch = await post(app, org.rep, '/api/v1/experiences', { occurredAt: daysAgo(1), kind: 'meal', title: 'Lunch', stakeholderIds: [ann.stakeholderId] })
+    assert.deepEqual([mail.title, mail.titleHidden], ['Our price for 2027', false])
+    const seen = async (as: TestUser) => {
+      const items = (await call(app, as, { method: 'GET', url: `/api/v1/experiences?stakeholderId=${ann.stakeholderId}&sort=occurredAt` })).json().items as { title: string | null; titleHidden: boolean }[]
+      const one = (await call(app, as, { method: 'GET', url: `/api/v1/experiences/${mail.id}` })).json()
+      return [...items.map((e) => [e.title, e.titleHidden]), [one.title, one.titleHidden]]
+    }
+    const full = [['Our price for 2027', false], [null, false], ['Lunch', false], ['Our price for 2027', false]]
+    assert.deepEqual(await seen(org.rep), full)
+    assert.deepEqual(await seen(org.manager), full)
+    assert.deepEqual(await seen(org.admin), full)
+    assert.deepEqual(await seen(repB), [[null, true], [null, false], ['Lunch', false], [null, true]])
+    // B may log how it went, but cannot rename the mail or join it to read its subject.
+    const rated = await call(app, repB, { method: 'PATCH', url: `/api/v1/experiences/${mail.id}`, payload: { valence: 1 } })
+    assert.equal(rated.statusCode, 200, rated.body)
+    assert.deepEqual([rated.json().valence, rated.json().title, rated.json().titleHidden], [1, null, true])
+    assertProblem(await call(app, repB, { method: 'PATCH', url: `/api/v1/experiences/${mail.id}`, payload: { userIds: [org.rep.id, repB.id] } }), 403)
+    assertProblem(await call(app, repB, { method: 'PATCH', url: `/api/v1/experiences/${mail.id}`, payload: { title: 'Renamed' } }), 403)
+    const joined = await call(app, org.manager, { method: 'PATCH', url: `/api/v1/experiences/${mail.id}`, payload: { userIds: [org.rep.id, repB.id] } })
+    assert.equal(joined.statusCode, 200, joined.body)
+    assert.deepEqual((await seen(repB))[0], ['Our price for 2027', false])
+    assert.equal(untitled.titleHidden, false)
+    assert.equal(lunch.titleHidden, false)
   })
 })

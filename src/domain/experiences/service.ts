@@ -1,11 +1,12 @@
 import type { Db } from '../../db/connect.ts'
-import { AppError, invalidReference, notFound, type FieldError } from '../../lib/errors.ts'
+import { AppError, forbidden, invalidReference, notFound, type FieldError } from '../../lib/errors.ts'
 import { DEFAULT_PAGE_SIZE, toPage } from '../../lib/pagination.ts'
 import { inTransaction } from '../../lib/transaction.ts'
 import { getAccountRow } from '../accounts/queries.ts'
 import { recordAudit } from '../audit/queries.ts'
 import type { Actor } from '../auth/roles.ts'
 import { refreshTrustAfterWrite } from '../trust/refresh.ts'
+import { forViewer, hasPrivateTitle, isTitleHidden, managedIfPrivate } from './privacy.ts'
 import * as q from './queries.ts'
 import {
   EARLIEST_EXPERIENCE, FUTURE_TOLERANCE_MS, toExperience,
@@ -48,14 +49,26 @@ async function load(db: Db, orgId: string, id: string): Promise<Experience> {
   return toExperience(row)
 }
 
+/**
+ * Experiences as the actor may see them (titles of mail they are not part of withheld). Who the
+ * actor manages is read once, and only when some title could be private.
+ */
+async function forActor(db: Db, actor: Actor, experiences: Experience[]): Promise<Experience[]> {
+  const managed = await managedIfPrivate(db, actor, experiences)
+  return experiences.map((e) => forViewer(e, managed))
+}
+
+const oneForActor = async (db: Db, actor: Actor, experience: Experience) => (await forActor(db, actor, [experience]))[0]!
+
 export async function getExperience(db: Db, actor: Actor, id: string): Promise<Experience> {
-  return load(db, actor.orgId, id)
+  return oneForActor(db, actor, await load(db, actor.orgId, id))
 }
 
 export async function listExperiences(db: Db, actor: Actor, query: ListExperiencesQuery) {
   const limit = query.limit ?? DEFAULT_PAGE_SIZE
   const { rows, cursorOf } = q.listExperienceRows(db, actor.orgId, query, query.sort !== 'occurredAt', query.cursor, limit)
-  return toPage(await rows, limit, toExperience, cursorOf)
+  const page = toPage(await rows, limit, toExperience, cursorOf)
+  return { ...page, items: await forActor(db, actor, page.items) }
 }
 
 /** Log an experience. The same source + externalId is accepted once (409 the second time). */
@@ -85,7 +98,7 @@ export async function createExperience(db: Db, actor: Actor, body: CreateExperie
     const experience = toExperience(row)
     await refreshTrustAfterWrite(trx, actor.orgId, experience.stakeholderIds, experience.userIds)
     await recordAudit(trx, actor, 'experience.created', 'experience', experience.id, null, experience)
-    return experience
+    return oneForActor(trx, actor, experience)
   })
 }
 
@@ -93,6 +106,11 @@ export async function updateExperience(db: Db, actor: Actor, id: string, body: U
   const occurredAt = body.occurredAt === undefined ? undefined : checkOccurredAt(body.occurredAt)
   return db.transaction().execute(async (trx) => {
     const before = await load(trx, actor.orgId, id)
+    // Mail: who may see its subject depends on who took part, so those who may not cannot change either.
+    const managed = await managedIfPrivate(trx, actor, [before])
+    if (isTitleHidden(before, before.userIds, managed) && (body.userIds !== undefined || body.title !== undefined)) {
+      throw forbidden('Only the people in this mail, their managers and admins can change its subject or who took part')
+    }
     const accounts = await checkParticipants(trx, actor.orgId, body.stakeholderIds, body.userIds)
     const accountId = body.accountId !== undefined || body.stakeholderIds ? await resolveAccount(trx, actor.orgId, body.accountId, body.stakeholderIds, accounts) : undefined
     await q.updateExperienceRow(trx, actor.orgId, id, {
@@ -111,7 +129,8 @@ export async function updateExperience(db: Db, actor: Actor, id: string, body: U
     // Participants may have changed: refresh the scores of everyone before and after.
     await refreshTrustAfterWrite(trx, actor.orgId, union(before.stakeholderIds, experience.stakeholderIds), union(before.userIds, experience.userIds))
     await recordAudit(trx, actor, 'experience.updated', 'experience', id, before, experience)
-    return experience
+    // Its title may have been set just now: judged like any other.
+    return hasPrivateTitle(before) ? forViewer(experience, managed) : oneForActor(trx, actor, experience)
   })
 }
 
@@ -123,6 +142,6 @@ export async function setExperienceArchived(db: Db, actor: Actor, id: string, is
     const experience = await load(trx, actor.orgId, id)
     await refreshTrustAfterWrite(trx, actor.orgId, experience.stakeholderIds, experience.userIds)
     await recordAudit(trx, actor, isArchived ? 'experience.archived' : 'experience.restored', 'experience', id, before, experience)
-    return experience
+    return oneForActor(trx, actor, experience)
   })
 }

@@ -100,7 +100,7 @@ export async function listRelationshipUsers(db: Db, orgId: string, stakeholderId
   return db
     .selectFrom('relationships as r')
     .innerJoin('users as u', (j) => j.onRef('u.org_id', '=', 'r.org_id').onRef('u.id', '=', 'r.user_id'))
-    .select(['u.id', 'u.name', 'u.email', 'u.time_zone'])
+    .select(['u.id', 'u.name', 'u.email', 'u.role', 'u.time_zone'])
     .where('r.org_id', '=', orgId)
     .where('r.stakeholder_id', '=', stakeholderId)
     .where('r.archived_at', 'is', null)

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { after, describe, test } from 'node:test'
-import { call, makeOrg, useTestEnv, type TestUser } from '../../../test/helpers.ts'
+import { call, makeOrg, makeUser, useTestEnv, type TestUser } from '../../../test/helpers.ts'
 import { startTestSmtp, type TestSmtp } from '../../../test/smtp.ts'
 import type { App } from '../../http/app.ts'
 import { createMailer } from '../../lib/mail.ts'
@@ -40,6 +40,10 @@ describe('moment reminders by e-mail', () => {
     const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString()
     await post(app, org.rep, '/api/v1/experiences', { occurredAt: daysAgo(20), kind: 'insight', direction: 'we_gave', title: 'Sent the benchmark report', stakeholderIds: [s.id] })
     await post(app, org.rep, '/api/v1/experiences', { occurredAt: daysAgo(3), kind: 'call', direction: 'we_asked', title: 'Asked for a reference', stakeholderIds: [s.id] })
+    // Mail subjects: the rep's own reaches the rep and their manager; another team's stays with that team.
+    const otherRep = await makeUser(db, org.id, 'rep')
+    await post(app, otherRep, '/api/v1/experiences', { occurredAt: daysAgo(2), kind: 'email', source: 'email', title: 'Our discount for Acme', stakeholderIds: [s.id] })
+    await post(app, org.rep, '/api/v1/experiences', { occurredAt: daysAgo(1), kind: 'email', source: 'email', title: 'Renewal terms', stakeholderIds: [s.id] })
 
     const today = todayIn('UTC')
     const graduation = await post(app, org.rep, `/api/v1/stakeholders/${s.id}/moments`, { kind: 'graduation', onDate: addDays(today, 3), recurrence: 'once', closePersonId: kid.id, leadDays: 7, notes: 'Ask about the ceremony' })
@@ -71,6 +75,9 @@ describe('moment reminders by e-mail', () => {
       assert.ok(text.includes(expected), `text lacks ${expected}:\n${text}`)
     }
     assert.match(text, /Gesture ideas\n(.|\n)*(concert|sport)/)
+    for (const m of smtp.messages) {
+      assert.ok(m.text?.includes('Renewal terms') && !m.text.includes('Our discount for Acme'), `mail subjects of others leak or own ones are missing:\n${m.text}`)
+    }
     assert.match(String(mail.html), /Acme &lt;Labs&gt;/, 'HTML is escaped')
     assert.ok(!String(mail.html).includes('<Labs>'))
     assert.deepEqual((await jobsOf(org.id)).map((j) => j.status), ['done', 'done'])

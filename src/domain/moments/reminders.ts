@@ -1,6 +1,10 @@
+import { sql } from 'kysely'
 import type { Db } from '../../db/connect.ts'
+import type { Role } from '../auth/roles.ts'
+import { isTitleHidden } from '../experiences/privacy.ts'
 import { enqueue } from '../jobs/queue.ts'
 import { PermanentJobError, type JobContext, type ScheduledTask } from '../jobs/worker.ts'
+import { managedUserIds } from '../users/visibility.ts'
 import { addDays, daysBetween, isValidTimeZone, occurrencesBetween, reminderDayIn, todayIn, yearsAt, type Recurrence } from './dates.ts'
 import { momentLabel, suggestGestures } from './gestures.ts'
 import { REMINDER_KIND } from './personal-data.ts'
@@ -59,12 +63,15 @@ export async function sendMomentReminder({ db, mailer, job, now, publicUrl }: Jo
   if (!user) return { skipped: 'the user no longer has a live relationship with the stakeholder' }
   if ((await q.listActedOccurrences(db, orgId, [moment.id], user.id)).has(`${moment.id}:${p.occursOn}`)) return { skipped: 'already acted upon' }
 
-  const [account, people, recent, lastGive] = await Promise.all([
+  const [account, people, recent, lastGive, managed] = await Promise.all([
     s.account_id ? db.selectFrom('accounts').select('name').where('org_id', '=', orgId).where('id', '=', s.account_id).executeTakeFirst() : undefined,
     q.listClosePeopleRows(db, orgId, s.id),
     recentExperiences(db, orgId, s.id, undefined),
     recentExperiences(db, orgId, s.id, 'we_gave'),
+    managedUserIds(db, { orgId, userId: user.id, role: user.role as Role }),
   ])
+  // The subject of mail the user is not part of (nor manages anyone who is) stays private.
+  const titleOf = (e: (typeof recent)[number]) => (isTitleHidden(e, e.user_ids, managed) ? null : e.title) ?? e.kind
   const person = moment.close_person_id ? people.find((c) => c.id === moment.close_person_id) ?? null : null
   const dated = { onDate: moment.on_date, recurrence: moment.recurrence as Recurrence }
   const label = momentLabel({ kind: moment.kind as MomentKind, title: moment.title, recurrence: moment.recurrence }, s.name, person, yearsAt(dated, p.occursOn))
@@ -73,8 +80,8 @@ export async function sendMomentReminder({ db, mailer, job, now, publicUrl }: Jo
     stakeholderName: s.name, accountName: account?.name ?? null, stakeholderUrl: `${publicUrl}/stakeholders/${s.id}`,
     wants: { goals: s.goals, pains: s.pains, interests: s.interests },
     family: s.has_consent ? people.map((c) => ({ name: c.name, relation: c.relation, notes: c.notes })) : [],
-    recent: recent.map((e) => ({ occurredAt: e.occurred_at.toISOString(), title: e.title ?? e.kind, direction: e.direction })),
-    lastGive: lastGive[0] ? { occurredAt: lastGive[0].occurred_at.toISOString(), title: lastGive[0].title ?? lastGive[0].kind } : null,
+    recent: recent.map((e) => ({ occurredAt: e.occurred_at.toISOString(), title: titleOf(e), direction: e.direction })),
+    lastGive: lastGive[0] ? { occurredAt: lastGive[0].occurred_at.toISOString(), title: titleOf(lastGive[0]) } : null,
     gestures: suggestGestures(moment.kind as MomentKind, person?.relation ?? null, s.interests),
     notes: moment.notes,
   })
@@ -84,7 +91,8 @@ export async function sendMomentReminder({ db, mailer, job, now, publicUrl }: Jo
 function recentExperiences(db: Db, orgId: string, stakeholderId: string, direction: string | undefined) {
   let query = db.selectFrom('experiences as e')
     .innerJoin('experience_stakeholders as es', (j) => j.onRef('es.org_id', '=', 'e.org_id').onRef('es.experience_id', '=', 'e.id'))
-    .select(['e.occurred_at', 'e.title', 'e.kind', 'e.direction'])
+    .select(['e.occurred_at', 'e.title', 'e.kind', 'e.direction', 'e.source'])
+    .select(sql<string[]>`coalesce((select array_agg(eu.user_id) from experience_users eu where eu.org_id = e.org_id and eu.experience_id = e.id), '{}')`.as('user_ids'))
     .where('e.org_id', '=', orgId).where('es.stakeholder_id', '=', stakeholderId).where('e.archived_at', 'is', null)
   if (direction) query = query.where('e.direction', '=', direction)
   return query.orderBy('e.occurred_at', 'desc').limit(direction ? 1 : 5).execute()

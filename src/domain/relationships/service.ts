@@ -6,20 +6,9 @@ import type { Actor } from '../auth/roles.ts'
 import { getStakeholderRow } from '../stakeholders/queries.ts'
 import { refreshTrustAfterWrite } from '../trust/refresh.ts'
 import { getUserRow, listSubtreeIds } from '../users/queries.ts'
+import { managedUserIds, manages } from '../users/visibility.ts'
 import * as q from './queries.ts'
 import { toRelationship, type CreateRelationshipBody, type ListRelationshipsQuery, type Relationship, type UpdateRelationshipBody } from './schema.ts'
-
-/**
- * Whose relationships the actor manages (sees private notes of, edits): their own; a manager's
- * whole reporting subtree; everyone's for an admin (undefined = everyone).
- */
-export async function managedUserIds(db: Db, actor: Actor): Promise<Set<string> | undefined> {
-  if (actor.role === 'admin') return undefined
-  if (actor.role === 'manager') return new Set(await listSubtreeIds(db, actor.orgId, actor.userId))
-  return new Set([actor.userId])
-}
-
-const manages = (managed: Set<string> | undefined, userId: string) => managed === undefined || managed.has(userId)
 
 async function loadManaged(db: Db, actor: Actor, id: string) {
   const row = await q.getRelationshipRow(db, actor.orgId, id)

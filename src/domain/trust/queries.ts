@@ -17,9 +17,15 @@ export type TrustExperienceRow = {
   title: string | null
 }
 
-/** Every active experience shared by each relationship's user and stakeholder, tagged with the relationship. */
-export function listRelationshipExperienceRows(db: Db, orgId: string, relationshipIds: string[], asOf: Date) {
-  if (relationshipIds.length === 0) return Promise.resolve([] as (TrustExperienceRow & { relationship_id: string })[])
+/**
+ * All our people in each experience, for explanations: whether a viewer may see the title of
+ * mail depends on who took part (experiences/privacy.ts). In the same query, not one per row.
+ */
+const userIdsOf = sql<string[]>`coalesce((select array_agg(x.user_id) from experience_users x where x.org_id = e.org_id and x.experience_id = e.id), '{}')`.as('user_ids')
+
+/** Every active experience shared by each relationship's user and stakeholder, tagged with the relationship; with its users when asked. */
+export function listRelationshipExperienceRows(db: Db, orgId: string, relationshipIds: string[], asOf: Date, withUserIds = false) {
+  if (relationshipIds.length === 0) return Promise.resolve([] as (TrustExperienceRow & { relationship_id: string; user_ids?: string[] })[])
   return db
     .selectFrom('relationships as r')
     .innerJoin('experience_stakeholders as es', (j) => j.onRef('es.org_id', '=', 'r.org_id').onRef('es.stakeholder_id', '=', 'r.stakeholder_id'))
@@ -30,12 +36,13 @@ export function listRelationshipExperienceRows(db: Db, orgId: string, relationsh
     .where('r.id', 'in', relationshipIds)
     .where('e.archived_at', 'is', null)
     .where('e.occurred_at', '<=', asOf)
+    .$if(withUserIds, (qb) => qb.select(userIdsOf))
     .execute()
 }
 
-/** Every active experience of each stakeholder, with any of our people. */
-export function listStakeholderExperienceRows(db: Db, orgId: string, stakeholderIds: string[], asOf: Date) {
-  if (stakeholderIds.length === 0) return Promise.resolve([] as (TrustExperienceRow & { stakeholder_id: string })[])
+/** Every active experience of each stakeholder, with any of our people; with those people when asked. */
+export function listStakeholderExperienceRows(db: Db, orgId: string, stakeholderIds: string[], asOf: Date, withUserIds = false) {
+  if (stakeholderIds.length === 0) return Promise.resolve([] as (TrustExperienceRow & { stakeholder_id: string; user_ids?: string[] })[])
   return db
     .selectFrom('experience_stakeholders as es')
     .innerJoin('experiences as e', (j) => j.onRef('e.org_id', '=', 'es.org_id').onRef('e.id', '=', 'es.experience_id'))
@@ -44,6 +51,7 @@ export function listStakeholderExperienceRows(db: Db, orgId: string, stakeholder
     .where('es.stakeholder_id', 'in', stakeholderIds)
     .where('e.archived_at', 'is', null)
     .where('e.occurred_at', '<=', asOf)
+    .$if(withUserIds, (qb) => qb.select(userIdsOf))
     .execute()
 }
 

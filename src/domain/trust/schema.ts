@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox'
 import { Nullable, StringEnum, Uuid } from '../../lib/schema.ts'
+import { ExperienceSchema } from '../experiences/schema.ts'
 import { DEPTHS, DIRECTIONS, EXPERIENCE_KINDS, SOURCES } from '../experiences/vocabulary.ts'
 import { TRUST_STATES } from './model.ts'
 
@@ -16,7 +17,8 @@ export const ContributionSchema = Type.Object({
   experienceId: Uuid,
   occurredAt: Type.String({ format: 'date-time' }),
   kind: StringEnum(EXPERIENCE_KINDS),
-  title: Nullable(Type.String()),
+  title: ExperienceSchema.properties.title,
+  titleHidden: ExperienceSchema.properties.titleHidden,
   valence: Nullable(Type.Integer()),
   direction: StringEnum(DIRECTIONS),
   depth: StringEnum(DEPTHS),

@@ -6,7 +6,9 @@ import type { Depth, Direction, ExperienceKind, Source } from '../experiences/vo
 import { getRelationshipRow } from '../relationships/queries.ts'
 import { getStakeholderRow } from '../stakeholders/queries.ts'
 import { getAccountRow } from '../accounts/queries.ts'
+import { isTitleHidden, managedIfPrivate } from '../experiences/privacy.ts'
 import { listSubtreeIds } from '../users/queries.ts'
+import type { ManagedUsers } from '../users/visibility.ts'
 import { computeAggregateScore, computeState, computeTrustScore, computeTrustTrend, DAY_MS, DEFAULT_CADENCE_DAYS, STATE_WINDOW_DAYS, type TrustResult } from './model.ts'
 import * as q from './queries.ts'
 import { stakeholderWeight, toTrustExperience } from './refresh.ts'
@@ -27,15 +29,18 @@ function resolveAsOf(asOf: string | undefined): number {
 
 const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString())
 
-function explain(result: TrustResult, rows: q.TrustExperienceRow[]) {
+/** The experiences behind a score, each title shown only to whom it is not private (experiences/privacy.ts). */
+function explain(result: TrustResult, rows: (q.TrustExperienceRow & { user_ids?: string[] })[], managed: ManagedUsers) {
   const byId = new Map(rows.map((r) => [r.id, r]))
   return result.contributions.map((c) => {
     const row = byId.get(c.experienceId)!
+    const isHidden = isTitleHidden(row, row.user_ids ?? [], managed)
     return {
       experienceId: c.experienceId,
       occurredAt: new Date(c.occurredAt).toISOString(),
       kind: row.kind as ExperienceKind,
-      title: row.title,
+      title: isHidden ? null : row.title,
+      titleHidden: isHidden,
       valence: row.valence,
       direction: row.direction as Direction,
       depth: row.depth as Depth,
@@ -51,7 +56,7 @@ export async function getRelationshipTrust(db: Db, actor: Actor, relationshipId:
   const rel = await getRelationshipRow(db, actor.orgId, relationshipId)
   if (!rel) throw notFound('Relationship')
   const asOf = resolveAsOf(asOfIso)
-  const rows = await q.listRelationshipExperienceRows(db, actor.orgId, [relationshipId], new Date(asOf))
+  const rows = await q.listRelationshipExperienceRows(db, actor.orgId, [relationshipId], new Date(asOf), true)
   const experiences = rows.map(toTrustExperience)
   const params = { cadenceDays: rel.cadence_days }
   const result = computeTrustScore(experiences, params, asOf)
@@ -65,7 +70,7 @@ export async function getRelationshipTrust(db: Db, actor: Actor, relationshipId:
     daysSinceMeaningful: result.daysSinceMeaningful === null ? null : Math.floor(result.daysSinceMeaningful),
     cadenceDays: rel.cadence_days,
     targetStrength: rel.target_strength,
-    contributions: explain(result, rows),
+    contributions: explain(result, rows, await managedIfPrivate(db, actor, rows)),
     trend: computeTrustTrend(experiences, params, weeklyPoints(asOf)).map((p) => ({ at: new Date(p.at).toISOString(), score: p.score })),
   }
 }
@@ -76,7 +81,7 @@ export async function getStakeholderTrust(db: Db, actor: Actor, stakeholderId: s
   const asOf = resolveAsOf(asOfIso)
   const [params] = await q.listStakeholderParams(db, actor.orgId, [stakeholderId])
   const cadenceDays = params?.cadence_days ?? DEFAULT_CADENCE_DAYS
-  const rows = await q.listStakeholderExperienceRows(db, actor.orgId, [stakeholderId], new Date(asOf))
+  const rows = await q.listStakeholderExperienceRows(db, actor.orgId, [stakeholderId], new Date(asOf), true)
   const experiences = rows.map(toTrustExperience)
   const result = computeTrustScore(experiences, { cadenceDays }, asOf)
   const rels = await db.selectFrom('relationships').select(['id', 'user_id', 'cadence_days']).where('org_id', '=', actor.orgId).where('stakeholder_id', '=', stakeholderId).where('archived_at', 'is', null).execute()
@@ -95,7 +100,7 @@ export async function getStakeholderTrust(db: Db, actor: Actor, stakeholderId: s
     lastMeaningfulAt: iso(result.lastMeaningfulAt),
     daysSinceMeaningful: result.daysSinceMeaningful === null ? null : Math.floor(result.daysSinceMeaningful),
     cadenceDays,
-    contributions: explain(result, rows),
+    contributions: explain(result, rows, await managedIfPrivate(db, actor, rows)),
     relationships,
     trend: computeTrustTrend(experiences, { cadenceDays }, weeklyPoints(asOf)).map((p) => ({ at: new Date(p.at).toISOString(), score: p.score })),
   }

@@ -20,6 +20,9 @@ export const ROLE_LABELS: Record<string, string> = { admin: 'Admin', manager: 'M
 
 export const label = (map: Record<string, string>, key: string | null | undefined) => (key ? (map[key] ?? key) : '—')
 
+/** The headline of an experience: its title, "Subject private" when the server withheld it (mail you are not part of), else its kind. */
+export const experienceHeadline = (e: { title: string | null; titleHidden: boolean; kind: string }) => e.title || (e.titleHidden ? 'Subject private' : label(KIND_LABELS, e.kind))
+
 export const options = (map: Record<string, string>) => Object.entries(map).map(([value, text]) => ({ value, label: text }))
 
 const dateFmt = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', year: 'numeric' })

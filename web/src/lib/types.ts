@@ -30,6 +30,8 @@ export type Contribution = {
   occurredAt: string
   kind: string
   title: string | null
+  /** The title is the subject of mail you are not part of: withheld by the server. */
+  titleHidden: boolean
   valence: number | null
   direction: string
   depth: string

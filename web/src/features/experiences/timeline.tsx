@@ -4,7 +4,7 @@ import {
 } from '@tabler/icons-react'
 import type { ReactNode } from 'react'
 import { Link } from 'react-router'
-import { DEPTH_LABELS, DIRECTION_LABELS, formatDateTime, KIND_LABELS, label, relativeTime, VALENCE_LABELS } from '../../lib/format.ts'
+import { DEPTH_LABELS, DIRECTION_LABELS, experienceHeadline, formatDateTime, KIND_LABELS, label, relativeTime, VALENCE_LABELS } from '../../lib/format.ts'
 import type { Experience } from '../../lib/types.ts'
 
 const KIND_ICONS: Record<string, ReactNode> = {
@@ -44,9 +44,9 @@ export function Timeline({ experiences, nameOf, userNameOf, hasMore, onMore, isL
             </ThemeIcon>
             <Group justify="space-between" align="flex-start" gap="xs" wrap="nowrap">
               <div style={{ minWidth: 0 }}>
-                <Text fz="sm" fw={500}>{e.title || label(KIND_LABELS, e.kind)}</Text>
+                <Text fz="sm" fw={500} fs={e.titleHidden ? 'italic' : undefined} title={e.titleHidden ? 'Only the people in this mail, their managers and admins see its subject' : undefined}>{experienceHeadline(e)}</Text>
                 <Text fz="xs" c="dimmed" mt={2}>
-                  {[e.title ? label(KIND_LABELS, e.kind) : null, label(DIRECTION_LABELS, e.direction), e.initiator === 'them' ? 'they reached out' : 'we reached out', label(DEPTH_LABELS, e.depth).toLowerCase()].filter(Boolean).join(' · ')}
+                  {[e.title || e.titleHidden ? label(KIND_LABELS, e.kind) : null, label(DIRECTION_LABELS, e.direction), e.initiator === 'them' ? 'they reached out' : 'we reached out', label(DEPTH_LABELS, e.depth).toLowerCase()].filter(Boolean).join(' · ')}
                 </Text>
                 {people.length > 0 || ours ? (
                   <Text fz="xs" c="dimmed" mt={2}>

@@ -1,5 +1,5 @@
 import { Badge, Group, Progress, Stack, Text } from '@mantine/core'
-import { DEPTH_LABELS, DIRECTION_LABELS, formatDate, KIND_LABELS, label, VALENCE_LABELS } from '../../lib/format.ts'
+import { DEPTH_LABELS, DIRECTION_LABELS, experienceHeadline, formatDate, label, VALENCE_LABELS } from '../../lib/format.ts'
 import type { Contribution } from '../../lib/types.ts'
 
 /** Which experiences make up a trust score, and how much each counts today (T9). */
@@ -13,7 +13,7 @@ export function ExplanationList({ contributions, limit = 8 }: { contributions: C
         <li key={c.experienceId}>
           <Group justify="space-between" gap="xs" wrap="nowrap">
             <div style={{ minWidth: 0 }}>
-              <Text fz="sm" fw={500} className="tend-nowrap">{c.title || label(KIND_LABELS, c.kind)}</Text>
+              <Text fz="sm" fw={500} fs={c.titleHidden ? 'italic' : undefined} className="tend-nowrap">{experienceHeadline(c)}</Text>
               <Group gap={6} mt={2}>
                 <Text fz="xs" c="dimmed">{formatDate(c.occurredAt)}</Text>
                 <Text fz="xs" c="dimmed">· {label(DIRECTION_LABELS, c.direction)} · {label(DEPTH_LABELS, c.depth)}</Text>
