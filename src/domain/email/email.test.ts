@@ -76,6 +76,7 @@ describe('e-mail import', { skip }, () => {
     await call(app, org.admin, { method: 'PUT', url: '/api/v1/email/settings', payload: { captureSubjects: false } })
     const kept = await db.selectFrom('email_messages').select('id').where('org_id', '=', org.id).where('subject', 'is not', null).execute()
     assert.equal(kept.length, 0)
+    assert.deepEqual((await experiencesOf(db, org.id)).map((e) => e.title).filter((t) => t !== null), [], 'the experiences made from that mail lose the subjects too')
   })
 
   test('thread view, responsiveness and unanswered mail from the captured messages', async () => {

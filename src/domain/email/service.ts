@@ -27,7 +27,12 @@ export async function updateEmailSettings(db: Db, actor: Actor, body: EmailSetti
   return db.transaction().execute(async (trx) => {
     const before = await getEmailSettings(trx, actor)
     await trx.updateTable('organisations').set({ settings: sql`settings || ${JSON.stringify({ captureSubjects: body.captureSubjects })}::jsonb` as never }).where('id', '=', actor.orgId).execute()
-    if (!body.captureSubjects) await trx.updateTable('email_messages').set({ subject: null }).where('org_id', '=', actor.orgId).where('subject', 'is not', null).execute()
+    if (!body.captureSubjects) {
+      await trx.updateTable('email_messages').set({ subject: null }).where('org_id', '=', actor.orgId).where('subject', 'is not', null).execute()
+      // The subjects were the titles of the experiences made from that mail: they go too.
+      await trx.updateTable('experiences').set({ title: null }).where('org_id', '=', actor.orgId).where('source', '=', 'email').where('title', 'is not', null)
+        .where('id', 'in', (eb) => eb.selectFrom('email_messages').select('experience_id').where('org_id', '=', actor.orgId).where('experience_id', 'is not', null)).execute()
+    }
     await recordAudit(trx, actor, 'email.settings_updated', 'organisation', actor.orgId, before, body)
     return body
   })
