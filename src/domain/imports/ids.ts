@@ -43,3 +43,24 @@ export function rewriteUuids(value: unknown, map: (id: string) => string): unkno
   if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [one(k), rewriteUuids(v, map)]))
   return value
 }
+
+/** How the references of one import are rewritten: records by `record`, users through the e-mail match. */
+export type Mapper = IdMapping & {
+  orgId: string
+  /** Old user id → the user's id in the target organisation (created, or matched by e-mail). */
+  users: Map<string, string>
+  /** The importing user, who takes over required user references to users that could not be imported (null: the system). */
+  actingUserId: string | null
+}
+
+/** An optional user reference: the user in the target organisation, or null. */
+export const userRef = (m: Mapper, old: unknown): string | null => (typeof old === 'string' ? (m.users.get(old) ?? null) : null)
+
+/** A required user reference: the user, else the importing user, else undefined (the record cannot be imported). */
+export const requiredUserRef = (m: Mapper, old: unknown): string | undefined => userRef(m, old) ?? m.actingUserId ?? undefined
+
+/** A record reference (null stays null). */
+export const recordRef = (m: Mapper, old: unknown): string | null => (typeof old === 'string' ? m.record(old) : null)
+
+/** Any id inside JSON: a user's if it is one, else a record's. */
+export const anyRef = (m: Mapper) => (old: string): string => m.users.get(old) ?? m.record(old)
