@@ -16,6 +16,9 @@ const date = (v: unknown) => (typeof v === 'string' ? new Date(v) : null)
 const text = (v: unknown) => (typeof v === 'string' ? v : null)
 const list = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [])
 
+/** A survey answer's experience: its external id is the id of the survey response, rewritten like it. */
+const surveyAnswer = (e: Row) => e.source === 'survey' && isUuid(e.externalId)
+
 /** Created and skipped counts of a batch whose inserts returned `inserted` rows. */
 function count(local: Local, label: string, rows: number, inserted: number) {
   local.report.created += inserted
@@ -107,7 +110,7 @@ export async function insertRecords(trx: Db, m: Mapper, type: string, items: Ite
   if (type === 'experience') {
     const r = await trx.insertInto('experiences').values(rows.map((e) => ({
       id: m.record(String(e.id)), org_id: orgId, occurred_at: String(e.occurredAt), kind: String(e.kind), valence: typeof e.valence === 'number' ? e.valence : null, direction: String(e.direction),
-      initiator: String(e.initiator), depth: String(e.depth), title: text(e.title), notes: text(e.notes), source: String(e.source), external_id: text(e.externalId),
+      initiator: String(e.initiator), depth: String(e.depth), title: text(e.title), notes: text(e.notes), source: String(e.source), external_id: surveyAnswer(e) ? m.record(String(e.externalId)) : text(e.externalId),
       account_id: recordRef(m, e.accountId), created_by: userRef(m, e.createdBy), created_at: date(e.createdAt) ?? undefined, updated_at: date(e.updatedAt) ?? undefined, archived_at: date(e.archivedAt),
     }))).onConflict((oc) => oc.doNothing()).returning('id').execute()
     const created = new Set(r.map((x) => x.id))
