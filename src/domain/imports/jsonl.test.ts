@@ -13,7 +13,7 @@ import { exportOrganisation, exportOrganisationCsv } from '../../cli/export.ts'
 import { insertOrganisation } from '../orgs/queries.ts'
 import type { Actor } from '../auth/roles.ts'
 import { TABLE_SPECS, TABLE_TYPES } from './export-tables.ts'
-import { isUuid, rewriteUuids, uuidv5 } from './ids.ts'
+import { rewriteUuids, uuidv5 } from './ids.ts'
 import { importPath } from './importers.ts'
 
 const env = useTestEnv()
@@ -34,7 +34,7 @@ async function buildOrganisation(): Promise<TestOrg> {
   await send(org.admin, 'PUT', '/api/v1/outcomes/settings', { rates: null, ltvProjectionYears: 5 })
   await send(org.admin, 'PATCH', `/api/v1/users/${org.rep.id}`, { managerId: org.admin.id, timeZone: 'Europe/Paris' })
   await send(org.admin, 'PATCH', `/api/v1/users/${org.rep.id}`, { managerId: org.manager.id })
-  await send(org.analyst, 'PUT', '/api/v1/me/digest', { optOut: true }).catch(() => undefined)
+  await send(org.analyst, 'PUT', '/api/v1/me/digest', { enabled: false })
   const acme = await post(org.rep, '/api/v1/accounts', { name: 'Acme', domains: ['acme.example'], tier: 'key', notes: 'Big one', ownerId: org.rep.id })
   await send(org.admin, 'PATCH', `/api/v1/accounts/${acme.id}`, { tier: 'strategic' })
   const boss = await post(org.rep, '/api/v1/stakeholders', { name: 'Boss', accountId: acme.id, emails: ['boss@acme.example'], influence: 5, hasConsent: true, personalNotes: 'Two kids' })
@@ -168,6 +168,7 @@ describe('export and re-import', () => {
       await exportOrganisation(target.db, await target.db.selectFrom('organisations').selectAll().where('id', '=', fresh.id).executeTakeFirstOrThrow(), copied)
       const map = (id: string) => uuidv5(id, fresh.id)
       const original = records(exported)
+      assert.deepEqual(original.user!.map((u) => [u.timeZone, u.digestOptOut]).sort(), [['Europe/Paris', false], ['UTC', false], ['UTC', false], ['UTC', true]], 'users with all they have')
       compareExports(original, records(copied), new Set(original.user!.map((u) => String(u.id))), map, map, (a) => a.action === 'export.imported')
       const scores = await target.db.selectFrom('relationship_scores').select('experience_count').where('org_id', '=', fresh.id).execute()
       assert.equal(scores.length, 2, 'trust recomputed')
