@@ -20,8 +20,9 @@ export type TableSpec = {
   refs: Record<string, Ref>
   /**
    * Kept by a trigger from the first insert of its entity (the row for its creation time is
-   * written by the import itself): upserted by key, so the file's history wins. Only for users
-   * the import created, not users matched by e-mail (their history is the target's).
+   * written by the import itself): upserted by key, so the file's history wins. `ownUser`: only
+   * for users the import created, not users matched by e-mail or not imported (skipped: their
+   * history in the target is the target's).
    */
   history?: { ownUser?: string }
 }
@@ -92,23 +93,25 @@ export async function countTableRows(db: Db, orgId: string, table: string): Prom
   return Number(rows[0]?.n ?? 0)
 }
 
-/** One stored row with its references rewritten, or the reason it cannot be imported. */
-function rewriteRow(m: Mapper, spec: TableSpec, columns: Column[], data: Row): unknown[] | string {
+type Rewritten = { values: unknown[] } | { failure: string } | { skip: true }
+
+/** One stored row with its references rewritten; or why it cannot be imported; or skip (another user's history). */
+function rewriteRow(m: Mapper, spec: TableSpec, columns: Column[], data: Row): Rewritten {
   const values: unknown[] = []
   for (const c of columns) {
     const v = data[c.name] ?? null
     const ref = c.name === 'id' ? 'record' : spec.refs[c.name]
+    if (spec.history?.ownUser === c.name && (typeof v !== 'string' || userRef(m, v) !== m.record(v))) return { skip: true }
     if (ref === 'record') values.push(recordRef(m, v))
     else if (ref === 'user?') values.push(userRef(m, v))
     else if (ref === 'user') {
       const user = v === null ? null : requiredUserRef(m, v)
-      if (user === undefined) return `its ${c.name} ${String(v)} is a user that was not imported, and the import runs without a user to take it over`
-      if (spec.history?.ownUser === c.name && user !== m.record(String(v))) return 'history of a user who was matched by e-mail, not created by this import: the target keeps its own'
+      if (user === undefined) return { failure: `its ${c.name} ${String(v)} is a user that was not imported, and the import runs without a user to take it over (--as)` }
       values.push(user)
     } else if (c.json) values.push(v === null ? null : JSON.stringify(rewriteUuids(v, anyRef(m))))
     else values.push(v)
   }
-  return values
+  return { values }
 }
 
 /** Insert a batch of one table's records; existing ones (same id or unique key) are skipped, history rows upserted. */
@@ -117,11 +120,10 @@ export async function insertTableRows(trx: Db, m: Mapper, table: string, items: 
   const columns = (await columnsOf(trx, table)).filter((c) => c.name in items[0]!.data)
   const tuples: unknown[][] = []
   for (const item of items) {
-    const values = rewriteRow(m, spec, columns, item.data)
-    if (typeof values === 'string') {
-      if (spec.history?.ownUser && values.startsWith('history')) local.report.skippedDuplicate++
-      else addFailure(local.report, item.where, values)
-    } else tuples.push(values)
+    const row = rewriteRow(m, spec, columns, item.data)
+    if ('values' in row) tuples.push(row.values)
+    else if ('failure' in row) addFailure(local.report, item.where, row.failure)
+    else local.report.skippedDuplicate++
   }
   if (!tuples.length) return
   const names = sql.join(['org_id', ...columns.map((c) => c.name)].map((n) => sql.ref(n)))

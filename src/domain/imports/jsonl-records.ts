@@ -72,7 +72,7 @@ function withUser(m: Mapper, items: Item[], local: Local, field: string): [Item,
   for (const item of items) {
     const user = requiredUserRef(m, item.data[field])
     if (user) out.push([item, user])
-    else addFailure(local.report, item.where, `its user ${String(item.data[field])} was not imported and the import runs without a user to take it over`)
+    else addFailure(local.report, item.where, `its user ${String(item.data[field])} was not imported and the import runs without a user to take it over (--as)`)
   }
   return out
 }
