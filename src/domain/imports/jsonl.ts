@@ -138,7 +138,11 @@ export async function importExportFile(ctx: ImportContext, path: string): Promis
     if (state.settings) await trx.updateTable('organisations').set({ settings: sql<string>`${JSON.stringify(state.settings)}::jsonb || settings` }).where('id', '=', ctx.orgId).execute()
     await trx.insertInto('audit_log').values({ org_id: ctx.orgId, actor_id: actingUserId(ctx.actor), action: 'export.imported', entity_type: 'organisation', entity_id: ctx.orgId, before: null, after: JSON.stringify({ file: name, created: report.created, failed: report.failed }) }).execute()
   })
-  // What is derived is rebuilt, not imported: trust scores, then the weekly KPI snapshots (the revenue rollup follows revenue_entries by trigger).
+  // What is derived is rebuilt, not imported: trust scores, then the weekly KPI snapshots (the revenue
+  // rollup follows revenue_entries by trigger). After a large import the planner's statistics are
+  // stale (PGlite has no autovacuum; PostgreSQL's comes later): without ANALYZE the recompute's
+  // history query of a demo-sized organisation takes minutes instead of a second.
+  if (report.created >= BATCH) await sql`ANALYZE users, accounts, stakeholders, relationships, experiences, experience_stakeholders, experience_users`.execute(ctx.db)
   await recomputeOrganisation(ctx.db, ctx.orgId, new Date())
   await rebuildSnapshots(ctx.db, ctx.orgId)
   return report
