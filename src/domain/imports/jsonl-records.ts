@@ -39,7 +39,7 @@ async function insertUsers(trx: Db, m: Mapper, items: Item[], local: Local) {
     const oldId = String(u.id)
     const existing = await trx.selectFrom('users').select(['id', 'org_id', 'manager_id']).where((eb) => eb(eb.fn('lower', ['email']), '=', email.toLowerCase())).executeTakeFirst()
     if (existing && existing.org_id !== m.orgId) {
-      addFailure(local.report, `${where} (user ${email})`, 'this address belongs to a user of another organisation on this server; their records go to the importing user where a user is required, else keep no user')
+      addFailure(local.report, `${where} (user ${email})`, `this address belongs to a user of another organisation on this server; their records keep no user, or ${m.actingUserId ? 'go to the importing user' : 'fail (import with --as to take them over)'} where a user is required`)
       continue
     }
     const manager = known(u.managerId)

@@ -5,7 +5,7 @@ import { sql } from 'kysely'
 import type { Db } from '../../db/connect.ts'
 import { actingUserId, addFailure, emptyReport, mergeReport, type ImportReport } from './report.ts'
 import type { ImportContext } from './importers.ts'
-import { idMapping, type Mapper } from './ids.ts'
+import { anyRef, idMapping, rewriteUuids, type Mapper } from './ids.ts'
 import { insertRecords, type Item, type Local, type Row } from './jsonl-records.ts'
 import { insertTableRows, TABLE_TYPES } from './export-tables.ts'
 import { rebuildSnapshots } from '../kpis/history.ts'
@@ -155,7 +155,7 @@ export async function importExportFile(ctx: ImportContext, path: string): Promis
   await applyDeferred(ctx.db, mapper(), state)
   await ctx.db.transaction().execute(async (trx) => {
     // Settings the target does not have yet come from the file (the target's own win).
-    if (state.settings) await trx.updateTable('organisations').set({ settings: sql<string>`${JSON.stringify(state.settings)}::jsonb || settings` }).where('id', '=', ctx.orgId).execute()
+    if (state.settings) await trx.updateTable('organisations').set({ settings: sql<string>`${JSON.stringify(rewriteUuids(state.settings, anyRef(mapper())))}::jsonb || settings` }).where('id', '=', ctx.orgId).execute()
     await trx.insertInto('audit_log').values({ org_id: ctx.orgId, actor_id: actingUserId(ctx.actor), action: 'export.imported', entity_type: 'organisation', entity_id: ctx.orgId, before: null, after: JSON.stringify({ file: name, created: report.created, failed: report.failed }) }).execute()
   })
   // What is derived is rebuilt, not imported: trust scores, then the weekly KPI snapshots (the revenue
