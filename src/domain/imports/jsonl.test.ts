@@ -249,6 +249,14 @@ describe('export and re-import', () => {
     const again = await importPath({ db: env.db, orgId: other.id, actor: importer.actor }, exported)
     assert.equal(again.created, 0, JSON.stringify(again))
     assert.deepEqual(await countRows(env.db, other.id), expected, 'a second import adds nothing')
+
+    // Without an importing user (the CLI without --as), records that need a user are reported, the rest imported.
+    const third = await insertOrganisation(env.db, { name: 'Sandbox 2', slug: `sandbox2-${org.id.slice(0, 8)}` })
+    const bySystem = await importPath({ db: env.db, orgId: third.id, actor: systemActor(third.id) }, exported)
+    const needUser = bySystem.failures.filter((f) => /import runs without a user to take it over \(--as\)/.test(f.reason))
+    assert.equal(needUser.length, source.relationships! + source.relationship_plans! + source.plan_activities! + source.self_checks! + source.moment_actions! + source.follow_ups! + source.reviews! + source.review_commitments! + source.programme_members!, JSON.stringify(bySystem.failures))
+    const thirdCounts = await countRows(env.db, third.id)
+    assert.deepEqual([thirdCounts.users, thirdCounts.relationships, thirdCounts.stakeholders, thirdCounts.experiences], [0, 0, source.stakeholders, source.experiences])
   })
 
   test('CSV per entity with the field names', async () => {
