@@ -214,10 +214,10 @@ function registerTokens(program: Command) {
 function registerExport(program: Command) {
   program
     .command('export')
-    .description('Export all data of an organisation as JSON lines: {"type":"account","data":{…}} per record')
+    .description('Export all data of an organisation as JSON lines, {"type":"account","data":{…}} per record, re-importable with `tend import` (into any organisation)')
     .requiredOption('--org <slug>', 'organisation')
     .option('--out <file>', 'write to this file (with a progress bar) instead of stdout')
-    .option('--csv <folder>', 'write one CSV file per entity (accounts, stakeholders, relationships, experiences) into this folder instead')
+    .option('--csv <folder>', 'write one CSV file per entity (accounts, stakeholders, relationships, experiences, moments, plan activities, revenue, opportunities, survey responses, escalations, referrals) into this folder instead')
     .action(async (opts: { org: string; out?: string; csv?: string }) => {
       await withDatabase(async (db) => {
         const org = await findOrganisation(db, opts.org)
@@ -230,7 +230,9 @@ function registerExport(program: Command) {
         }
         const counts = await exportOrganisation(db, org, opts.out)
         const total = Object.values(counts).reduce((a, b) => a + b, 0)
-        const parts = Object.entries(counts).map(([type, n]) => `${count(n)} ${type === 'audit' ? 'audit entries' : n === 1 ? type : `${type}s`}`).join(', ')
+        // API-shaped types are singular ("account"), table types are table names ("plan_activities").
+        const label = (type: string, n: number) => (type === 'audit' ? 'audit entries' : type.includes('_') || type.endsWith('s') ? type.replace(/_/g, ' ') : n === 1 ? type : `${type}s`)
+        const parts = Object.entries(counts).filter(([type, n]) => n > 0 || !type.includes('_')).map(([type, n]) => `${count(n)} ${label(type, n)}`).join(', ')
         console.error(`Exported ${count(total)} records of ${org.slug}${opts.out ? ` to ${opts.out}` : ''} in ${((Date.now() - started) / 1000).toFixed(1)} s: ${parts}`)
       })
     })

@@ -11,13 +11,19 @@ import { listAccounts } from '../domain/accounts/service.ts'
 import { listAuditRows } from '../domain/audit/queries.ts'
 import type { Actor } from '../domain/auth/roles.ts'
 import { listExperiences } from '../domain/experiences/service.ts'
+import { countTableRows, readTableRows, TABLE_SPECS, TABLE_TYPES } from '../domain/imports/export-tables.ts'
 import { listRelationships } from '../domain/relationships/service.ts'
 import { listStakeholders } from '../domain/stakeholders/service.ts'
 import { listUsers } from '../domain/users/service.ts'
 
-export const EXPORT_TYPES = ['organisation', 'user', 'account', 'stakeholder', 'relationship', 'experience', 'audit'] as const
-export type ExportType = (typeof EXPORT_TYPES)[number]
-export type ExportCounts = Record<ExportType, number>
+/**
+ * The record types of an export, in the order the import needs: the API-shaped records, then every
+ * other table the organisation owns as stored (export-tables.ts), then the audit log.
+ */
+const API_TYPES = ['organisation', 'user', 'account', 'stakeholder', 'relationship', 'experience'] as const
+export const EXPORT_TYPES: readonly string[] = [...API_TYPES, ...TABLE_TYPES, 'audit']
+type ApiType = (typeof API_TYPES)[number] | 'audit'
+export type ExportCounts = Record<string, number>
 
 const PAGE_SIZE = 500
 const TABLES = {
@@ -34,7 +40,13 @@ function exportActor(orgId: string): Actor {
  * password hashes, experiences with their participants). Keyset pages keep memory flat and stay
  * correct if someone writes meanwhile.
  */
-async function* readPages(db: Db, org: OrganisationRow, type: ExportType): AsyncGenerator<unknown[]> {
+async function* readPages(db: Db, org: OrganisationRow, type: string): AsyncGenerator<unknown[]> {
+  const spec = TABLE_SPECS.find((s) => s.table === type)
+  if (spec) return yield* readTableRows(db, org.id, spec, PAGE_SIZE)
+  yield* readApiPages(db, org, type as ApiType)
+}
+
+async function* readApiPages(db: Db, org: OrganisationRow, type: ApiType): AsyncGenerator<unknown[]> {
   const actor = exportActor(org.id)
   const paged = async function* (load: (cursor: string | undefined) => Promise<{ items: unknown[]; nextCursor: string | null }>) {
     let cursor: string | undefined
@@ -48,9 +60,12 @@ async function* readPages(db: Db, org: OrganisationRow, type: ExportType): Async
     case 'organisation':
       yield [{ id: org.id, name: org.name, slug: org.slug, settings: org.settings, createdAt: org.created_at.toISOString() }]
       return
-    case 'user':
-      yield await listUsers(db, actor, { includeArchived: true })
+    case 'user': {
+      // The API's user plus what else is stored for them (never the password hash).
+      const optOut = new Set((await db.selectFrom('users').select('id').where('org_id', '=', org.id).where('digest_opt_out', '=', true).execute()).map((u) => u.id))
+      yield (await listUsers(db, actor, { includeArchived: true })).map((u) => ({ ...u, digestOptOut: optOut.has(u.id) }))
       return
+    }
     case 'account':
       yield* paged((c) => listAccounts(db, actor, { includeArchived: true, sort: 'createdAt', limit: PAGE_SIZE, cursor: c }))
       return
@@ -82,6 +97,7 @@ async function countRecords(db: Db, orgId: string): Promise<number> {
     const row = await db.selectFrom(table).select(sql<number>`count(*)`.as('n')).where('org_id', '=', orgId).executeTakeFirstOrThrow()
     total += Number(row.n)
   }
+  for (const table of TABLE_TYPES) total += await countTableRows(db, orgId, table)
   return total
 }
 
@@ -130,7 +146,7 @@ export async function exportOrganisation(db: Db, org: OrganisationRow, file: str
       for await (const items of readPages(db, org, type)) {
         if (items.length === 0) continue
         await out.write(items.map((data) => JSON.stringify({ type, data })).join('\n') + '\n')
-        counts[type] += items.length
+        counts[type] = (counts[type] ?? 0) + items.length
         bar?.increment(items.length, { type })
       }
     }
@@ -141,7 +157,9 @@ export async function exportOrganisation(db: Db, org: OrganisationRow, file: str
   return counts
 }
 
-export const CSV_TYPES = ['account', 'stakeholder', 'relationship', 'experience'] as const
+/** The CSV files: the API-shaped entities, then tables as stored (column names in camelCase). */
+export const CSV_TYPES = ['account', 'stakeholder', 'relationship', 'experience', 'moments', 'plan_activities', 'revenue_entries', 'opportunities', 'survey_responses', 'escalations', 'referrals'] as const
+const camel = (key: string) => key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())
 
 /** A cell: lists joined with "; ", objects as JSON, null as empty. */
 function cell(value: unknown): string {
@@ -152,14 +170,18 @@ function cell(value: unknown): string {
 }
 
 /**
- * One CSV file per entity (accounts.csv, stakeholders.csv, relationships.csv, experiences.csv) in
- * `folder`, with the API's field names as the header. For spreadsheets; the JSON-lines export is
- * the one to re-import.
+ * One CSV file per entity in `folder`: accounts.csv, stakeholders.csv, relationships.csv,
+ * experiences.csv with the API's field names as the header, then moments.csv,
+ * plan_activities.csv, revenue_entries.csv, opportunities.csv, survey_responses.csv,
+ * escalations.csv and referrals.csv with the stored columns (camelCase; ids, not names). A file
+ * has its header only if it has rows. For spreadsheets; the JSON-lines export is the one to
+ * re-import.
  */
 export async function exportOrganisationCsv(db: Db, org: OrganisationRow, folder: string): Promise<Record<(typeof CSV_TYPES)[number], number>> {
-  const counts = { account: 0, stakeholder: 0, relationship: 0, experience: 0 }
+  const counts = Object.fromEntries(CSV_TYPES.map((t) => [t, 0])) as Record<(typeof CSV_TYPES)[number], number>
   for (const type of CSV_TYPES) {
-    const out = await openDestination(join(folder, `${type}s.csv`))
+    const isTable = TABLE_TYPES.includes(type)
+    const out = await openDestination(join(folder, isTable ? `${type}.csv` : `${type}s.csv`))
     const csv = stringify({ bom: true })
     csv.on('data', (chunk: Buffer | string) => void out.write(String(chunk)))
     let header: string[] | null = null
@@ -168,7 +190,7 @@ export async function exportOrganisationCsv(db: Db, org: OrganisationRow, folder
         for (const item of items as Record<string, unknown>[]) {
           if (!header) {
             header = Object.keys(item)
-            csv.write(header)
+            csv.write(isTable ? header.map(camel) : header)
           }
           csv.write(header.map((k) => cell(item[k])))
           counts[type]++
