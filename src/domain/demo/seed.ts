@@ -140,6 +140,8 @@ async function seedDemoOrganisation(trx: Db, input: { slug: string; now: Date; s
   const name = `Northwind Advisory (${slug})`
   const org = await insertOrganisation(trx, { name, slug })
   const orgId = org.id
+  // The demo's captured mail has subjects (experience titles): the organisation keeps them.
+  await trx.updateTable('organisations').set({ settings: sql`settings || '{"captureSubjects": true}'::jsonb` as never }).where('id', '=', orgId).execute()
 
   // One by one and in plan order: managers before the people who report to them.
   for (const u of people.users) {
