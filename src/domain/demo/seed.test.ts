@@ -76,7 +76,7 @@ describe('demo organisation', () => {
     const rep = await db.selectFrom('users').select('email').where('org_id', '=', res.json().organisation.id).where('role', '=', 'rep').orderBy('email').executeTakeFirstOrThrow()
     const asRep = await call(app, undefined, { method: 'POST', url: '/api/v1/session', payload: { email: rep.email, password: DEMO_PASSWORD } })
     assert.equal(asRep.json().user.role, 'rep')
-    // Its mail experiences have titles, so the organisation keeps subjects; a rep sees only their own.
+    // Its mail experiences have titles, so the organisation keeps subjects.
     const settings = await db.selectFrom('organisations').select('settings').where('id', '=', res.json().organisation.id).executeTakeFirstOrThrow()
     assert.equal(settings.settings.captureSubjects, true)
   })
