@@ -38,6 +38,23 @@ describe('suggestions screen', { skip, timeout: 300_000 }, () => {
     const added = await db.selectFrom('stakeholders').select('name').where('org_id', '=', demo.orgId).where(sql<boolean>`'harib.h.alkitani@olng.simis.com' = ANY(emails)`).execute()
     assert.equal(added.length, 1)
 
+    // The demo keeps subjects: the admin sees this mail's subject on the stakeholder's timeline, a
+    // rep who is not in the mail (nor manages anyone who is) sees that it is private.
+    const harib = await db.selectFrom('stakeholders').select('id').where('org_id', '=', demo.orgId).where(sql<boolean>`'harib.h.alkitani@olng.simis.com' = ANY(emails)`).executeTakeFirstOrThrow()
+    const mail = await db.selectFrom('experiences as e').innerJoin('experience_stakeholders as es', (j) => j.onRef('es.experience_id', '=', 'e.id'))
+      .select('e.title').where('es.stakeholder_id', '=', harib.id).where('e.source', '=', 'email').where('e.title', 'is not', null).orderBy('e.occurred_at', 'desc').executeTakeFirstOrThrow()
+    await page.goto(`/stakeholders/${harib.id}`)
+    await page.getByText(mail.title!, { exact: true }).first().waitFor()
+    const otherRep = await db.selectFrom('users').select('email').where('org_id', '=', demo.orgId).where('role', '=', 'rep').where('email', '!=', "paul.y'barbo@enron.com").orderBy('email').executeTakeFirstOrThrow()
+    const repContext = await newContext(web.browser, web.server.url)
+    const repPage = await repContext.newPage()
+    await logIn(repPage, otherRep.email, demo.password)
+    await repPage.goto(`/stakeholders/${harib.id}`)
+    await repPage.getByText('Subject private').first().waitFor()
+    assert.equal(await repPage.getByText(mail.title!, { exact: true }).count(), 0, 'the subject is not on the page')
+    await screenshot(repPage, 'stakeholder-mail-subject-private')
+    await repContext.close()
+
     const phone = await newContext(web.browser, web.server.url, PHONE)
     const small = await phone.newPage()
     await logIn(small, demo.email, demo.password)
