@@ -27,8 +27,7 @@ export type KpiHistory = {
   experiences: readonly HistoryExperience[]
   revenue: readonly { accountId: string; bookedOn: string; amount: number; currency: string }[]
   opportunities: readonly { accountId: string; openedOn: string; value: number | null; currency: string }[]
-  // EXTENSION POINT (issue 7, surveys): NPS/CSAT/ESAT responses per account and date go here;
-  // EXTENSION POINT (issue 6, plans): plan activities due/done per relationship go here.
+  // NPS, CSAT and ESAT are not snapshotted: the series read them from the survey answers (service.ts).
 }
 
 export type KpiRow = {

@@ -3,6 +3,7 @@ import { describe, test } from 'node:test'
 import type { App } from '../../http/app.ts'
 import { assertProblem, call, expectTenantIsolation, makeOrg, makeUser, useTestEnv, type TestUser } from '../../../test/helpers.ts'
 import { weekStartOf } from './compute.ts'
+import { insertResponse } from '../surveys/queries.ts'
 import { refreshRecentSnapshots } from './task.ts'
 
 const env = useTestEnv()
@@ -41,7 +42,7 @@ describe('KPIs, reviews and programmes API', () => {
     assert.deepEqual([last.relationships, last.keyRelationships, last.keyCovered, last.coverage, last.coldCount], [2, 1, 1, 1, 1])
     assert.deepEqual(last.revenue, { USD: 1200 })
     assert.equal(last.nps, null)
-    assert.match(series.notes.join(' '), /no data/)
+    assert.match(series.notes.join(' '), /answers submitted in each week/)
     const teamOfManager = (await call(app, org.manager, { method: 'GET', url: `/api/v1/kpis/series?scope=team&id=${org.manager.id}` })).json()
     assert.equal(teamOfManager.points.at(-1).relationships, 2)
     const tier = (await call(app, org.rep, { method: 'GET', url: '/api/v1/kpis/series?scope=tier&id=strategic' })).json()
@@ -215,5 +216,50 @@ describe('KPI snapshots kept current by the job runner', () => {
     assert.equal((await count()).n, first)
     const latest = await db.selectFrom('kpi_snapshots').select(['week_start', 'key_relationships']).where('org_id', '=', org.id).where('scope_type', '=', 'org').orderBy('week_start', 'desc').executeTakeFirstOrThrow()
     assert.equal(latest.key_relationships, 1, 'Ann is the one key relationship')
+  })})
+
+describe('voice of the customer in the KPIs', () => {
+  test('NPS, CSAT and ESAT per week in each scope from the survey answers; ESAT never per person, hidden under 5', async () => {
+    const { app, db } = env
+    const org = await makeOrg(db)
+    const { account, ann } = await seed(app, org.rep)
+    const other = await post(app, org.admin, '/api/v1/accounts', { name: 'Initech', tier: 'standard' })
+    const npsSurvey = await post(app, org.admin, '/api/v1/surveys', { name: 'NPS', kind: 'nps' })
+    const csatSurvey = await post(app, org.admin, '/api/v1/surveys', { name: 'CSAT', kind: 'csat' })
+    const esatSurvey = await post(app, org.admin, '/api/v1/surveys', { name: 'ESAT', kind: 'esat' })
+    const thisWeek = weekStartOf(Date.now())
+    const at = new Date(`${thisWeek}T12:00:00Z`)
+    const answer = (survey: { id: string; kind: string }, score: number, accountId: string | null, ownerId: string | null, teamManagerId: string | null = null) =>
+      insertResponse(db, org.id, { survey_id: survey.id, kind: survey.kind, recipient_id: null, stakeholder_id: accountId ? ann.id : null, account_id: accountId, owner_id: ownerId, team_manager_id: teamManagerId, score, comment: null, answers: {}, submitted_at: at })
+    // Globex (the rep's, strategic): a promoter and a detractor; Initech (the admin's): a promoter.
+    await answer(npsSurvey, 10, account.id, org.rep.id)
+    await answer(npsSurvey, 3, account.id, org.rep.id)
+    await answer(npsSurvey, 9, other.id, org.admin.id)
+    await answer(csatSurvey, 5, account.id, org.rep.id)
+    await answer(csatSurvey, 2, account.id, org.rep.id)
+    // Three staff answers in the manager's team: under 5, so hidden.
+    for (const score of [5, 4, 1]) await answer(esatSurvey, score, null, null, org.manager.id)
+    assert.equal((await call(app, org.admin, { method: 'POST', url: '/api/v1/kpis/snapshots/rebuild', payload: {} })).statusCode, 200)
+    const week = async (as: TestUser, query: string) => {
+      const res = await call(app, as, { method: 'GET', url: `/api/v1/kpis/series?${query}` })
+      assert.equal(res.statusCode, 200, res.body)
+      return res.json().points.find((p: { weekStart: string }) => p.weekStart === thisWeek)
+    }
+    const whole = await week(org.analyst, 'scope=org')
+    assert.deepEqual([whole.nps.n, Math.round(whole.nps.score * 10) / 10], [3, 33.3])
+    assert.deepEqual([whole.csat.n, whole.csat.score], [2, 50])
+    assert.deepEqual([whole.esat.n, whole.esat.basis], [null, 'suppressed'], 'three staff answers stay hidden')
+    const globex = await week(org.rep, `scope=account&id=${account.id}`)
+    assert.deepEqual([globex.nps.n, globex.nps.score], [2, 0])
+    assert.equal(globex.esat, null, 'no ESAT per account')
+    const strategic = await week(org.analyst, 'scope=tier&id=strategic')
+    assert.equal(strategic.nps.n, 2)
+    const rep = await week(org.rep, `scope=user&id=${org.rep.id}`)
+    assert.deepEqual([rep.nps.n, rep.csat.n, rep.esat], [2, 2, null])
+    const lastWeek = (await call(app, org.analyst, { method: 'GET', url: '/api/v1/kpis/series' })).json().points.find((p: { weekStart: string }) => p.weekStart < thisWeek)
+    assert.equal(lastWeek?.nps ?? null, null, 'weeks without answers have none')
+    const csv = (await call(app, org.analyst, { method: 'GET', url: '/api/v1/kpis/series?format=csv' })).body
+    assert.match(csv, /nps,nps_answers,csat,csat_answers,esat,esat_answers/)
+    assert.match(csv, /,33\.3,3,50,2,,/)
   })
 })

@@ -7,6 +7,7 @@ import { BreakdownQuerySchema, BreakdownSchema, RebuildBodySchema, RebuildResult
 import { getBreakdown, getRoi, getSeries, rebuild } from './service.ts'
 
 const tags = ['kpis']
+const oneDecimal = (n: number | null | undefined) => (n === null || n === undefined ? '' : Math.round(n * 10) / 10)
 
 export const KPI_CSV: CsvColumn<KpiPoint & { label?: string }>[] = [
   { header: 'week_start', value: (r) => r.weekStart },
@@ -30,7 +31,12 @@ export const KPI_CSV: CsvColumn<KpiPoint & { label?: string }>[] = [
   { header: 'asked', value: (r) => r.asked },
   { header: 'escalations', value: (r) => r.escalations },
   { header: 'referrals', value: (r) => r.referrals },
-  { header: 'nps', value: () => 'no data' },
+  { header: 'nps', value: (r) => oneDecimal(r.nps?.score) },
+  { header: 'nps_answers', value: (r) => r.nps?.n ?? '' },
+  { header: 'csat', value: (r) => oneDecimal(r.csat?.score) },
+  { header: 'csat_answers', value: (r) => r.csat?.n ?? '' },
+  { header: 'esat', value: (r) => oneDecimal(r.esat?.score) },
+  { header: 'esat_answers', value: (r) => r.esat?.n ?? '' },
   { header: 'revenue', value: (r) => moneyCell(r.revenue) },
   { header: 'revenue_converted', value: (r) => (r.revenueConverted.amount === null ? '' : `${r.revenueConverted.currency} ${r.revenueConverted.amount}`) },
   { header: 'new_opportunities', value: (r) => r.newOpportunities },

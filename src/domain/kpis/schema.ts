@@ -1,6 +1,7 @@
 import { Type, type Static } from 'typebox'
 import { Nullable, StringEnum, Uuid } from '../../lib/schema.ts'
 import { ConvertedSchema, IsoDate, MoneySchema } from '../outcomes/schema.ts'
+import { StatsSchema } from '../surveys/results.ts'
 import { SCOPE_TYPES } from './compute.ts'
 
 export const KpiPointSchema = Type.Object({
@@ -20,9 +21,9 @@ export const KpiPointSchema = Type.Object({
   asked: Type.Integer({ description: 'Experiences in the week where we asked' }),
   escalations: Type.Integer({ description: 'Escalation experiences logged in the week' }),
   referrals: Type.Integer({ description: 'Referral experiences logged in the week' }),
-  nps: Type.Null({ description: 'No data until surveys exist (issue 7)' }),
-  csat: Type.Null({ description: 'No data until surveys exist (issue 7)' }),
-  esat: Type.Null({ description: 'No data until surveys exist (issue 7)' }),
+  nps: Type.Union([StatsSchema, Type.Null()], { description: 'NPS of the customer answers submitted in the week (the scope\'s accounts, owners or team); null with none. Series only: null in breakdowns' }),
+  csat: Type.Union([StatsSchema, Type.Null()], { description: 'CSAT of the week\'s customer answers, as nps' }),
+  esat: Type.Union([StatsSchema, Type.Null()], { description: 'ESAT of the week\'s staff answers: organisation and team scopes only, hidden (basis "suppressed") under 5 answers' }),
   revenue: MoneySchema,
   revenueConverted: ConvertedSchema,
   newOpportunities: Type.Integer(),
@@ -30,7 +31,7 @@ export const KpiPointSchema = Type.Object({
 })
 export type KpiPoint = Static<typeof KpiPointSchema>
 
-export const NO_DATA_NOTE = 'NPS, CSAT and ESAT read "no data": they come from surveys, which this organisation does not have yet.'
+export const VOICE_NOTE = 'NPS, CSAT and ESAT are those of the answers submitted in each week (null in weeks without answers); ESAT is never shown per person or account, nor under 5 answers.'
 
 export const SeriesQuerySchema = Type.Object({
   scope: Type.Optional(StringEnum(SCOPE_TYPES, { default: 'org' })),

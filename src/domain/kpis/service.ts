@@ -8,12 +8,13 @@ import type { Actor } from '../auth/roles.ts'
 import { TIERS } from '../accounts/schema.ts'
 import { sumRevenue } from '../outcomes/revenue.ts'
 import { getOutcomeSettings } from '../outcomes/service.ts'
+import { computeResults, type ResultsQuery, type Stats } from '../surveys/results.ts'
 import { listSubtreeIds } from '../users/queries.ts'
 import { weekStartOf, type ScopeType } from './compute.ts'
 import { rebuildSnapshots } from './history.ts'
 import { convertMoney, type RateTable } from './money.ts'
 import { computeRoi, type RoiAccountInput } from './roi.ts'
-import { NO_DATA_NOTE, type BreakdownQuery, type KpiPoint, type RoiQuery, type SeriesQuery } from './schema.ts'
+import { VOICE_NOTE, type BreakdownQuery, type KpiPoint, type RoiQuery, type SeriesQuery } from './schema.ts'
 
 type SnapshotRow = Selectable<KpiSnapshotsTable>
 
@@ -35,7 +36,7 @@ export function toKpiPoint(r: SnapshotRow, rates: RateTable | null): KpiPoint {
     asked: r.asked,
     escalations: r.escalations,
     referrals: r.referrals,
-    // EXTENSION POINT (issue 7, surveys): fill from survey responses once they exist.
+    // Filled by getSeries from the survey answers (voiceByWeek); breakdowns leave them null.
     nps: null,
     csat: null,
     esat: null,
@@ -76,10 +77,30 @@ export async function getSeries(db: Db, actor: Actor, query: SeriesQuery) {
   let qb = db.selectFrom('kpi_snapshots').selectAll().where('org_id', '=', actor.orgId).where('scope_type', '=', scope).where('scope_id', '=', id)
   if (query.from) qb = qb.where('week_start', '>=', weekStartOf(query.from))
   if (query.to) qb = qb.where('week_start', '<=', query.to)
-  const [rows, settings] = await Promise.all([qb.orderBy('week_start').execute(), getOutcomeSettings(db, actor.orgId)])
-  const notes = [NO_DATA_NOTE]
+  const [rows, settings, voice] = await Promise.all([qb.orderBy('week_start').execute(), getOutcomeSettings(db, actor.orgId), voiceByWeek(db, actor, scope, id, query.from)])
+  const notes = [VOICE_NOTE]
   if (rows.length === 0) notes.push('No snapshots for this scope yet: run `tend kpis snapshot` (or rebuild from the dashboard).')
-  return { scopeType: scope, scopeId: id, label, notes, points: rows.map((r) => toKpiPoint(r, settings.rates)) }
+  const points = rows.map((r) => ({ ...toKpiPoint(r, settings.rates), nps: voice.nps.get(r.week_start) ?? null, csat: voice.csat.get(r.week_start) ?? null, esat: voice.esat.get(r.week_start) ?? null }))
+  return { scopeType: scope, scopeId: id, label, notes, points }
+}
+
+/**
+ * NPS, CSAT and ESAT of the answers submitted in each week (Monday UTC), for one scope, computed
+ * by the surveys domain from the answers themselves (they number in the thousands, not millions).
+ * Customer answers belong to an account and to its owner and owner's team at the time of the
+ * answer; staff answers (ESAT) only to the organisation and the respondent's team, never to a
+ * person or an account, and weeks under 5 answers are suppressed there.
+ */
+async function voiceByWeek(db: Db, actor: Actor, scope: ScopeType, id: string, from: string | undefined) {
+  const filter: Partial<ResultsQuery> = scope === 'account' ? { accountId: id } : scope === 'user' ? { ownerId: id } : scope === 'team' ? { teamOf: id } : scope === 'tier' ? { tier: id } : {}
+  const since = from ? { from: `${weekStartOf(from)}T00:00:00.000Z` } : {}
+  const byWeek = async (kind: 'nps' | 'csat' | 'esat') => {
+    if (kind === 'esat' && scope !== 'org' && scope !== 'team') return new Map<string, Stats>()
+    const results = await computeResults(db, actor, { kind, period: 'week', ...since, ...filter })
+    return new Map(results.trend.map((t) => [t.period, t.stats]))
+  }
+  const [nps, csat, esat] = await Promise.all([byWeek('nps'), byWeek('csat'), byWeek('esat')])
+  return { nps, csat, esat }
 }
 
 /** Every team, user, tier or account of one week (the latest by default), as the caller may see them, by name. */

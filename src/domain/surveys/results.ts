@@ -42,6 +42,7 @@ export const ResultsQuerySchema = Type.Object({
   surveyId: Type.Optional(Uuid),
   accountId: Type.Optional(Uuid),
   ownerId: Type.Optional(Uuid),
+  tier: Type.Optional(Type.String({ maxLength: 40, description: "Only answers about accounts of this tier (the account's current tier)" })),
   teamOf: Type.Optional(Type.Union([Uuid, Type.Literal('me')], { description: 'Only this manager\'s reporting subtree' })),
 }, { additionalProperties: false })
 export type ResultsQuery = Static<typeof ResultsQuerySchema>
@@ -85,6 +86,7 @@ export async function computeResults(db: Db, actor: Actor, query: ResultsQuery):
   if (query.surveyId) q = q.where('x.survey_id', '=', query.surveyId)
   if (query.accountId) q = q.where('x.account_id', '=', query.accountId)
   if (query.ownerId) q = q.where('x.owner_id', '=', query.ownerId)
+  if (query.tier) q = q.where('a.tier', '=', query.tier)
   const rows = (await q.execute()).map((r) => ({ ...r, score: r.score! }))
 
   // A team is a manager's reporting subtree. ESAT answers belong to the respondent's manager's

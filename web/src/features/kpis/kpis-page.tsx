@@ -7,6 +7,7 @@ import { hasRole, useCurrentSession } from '../auth/api.ts'
 import { TrendChart } from '../trust/trend-chart.tsx'
 import { CsvLink } from './csv-link.tsx'
 import { csvUrl, formatMoney, pct, useBreakdown, useRebuild, useSeries, type KpiPoint, type Scope } from './api.ts'
+import { formatScore } from '../surveys/api.ts'
 import { OutcomesSection } from './outcomes-section.tsx'
 import { ProgrammesSection } from './programmes-section.tsx'
 import { RoiSection } from './roi-section.tsx'
@@ -21,7 +22,23 @@ function recentRun(points: KpiPoint[]): KpiPoint[] {
   return points.slice(Math.max(0, start))
 }
 
-function Headline({ p }: { p: KpiPoint }) {
+/** The latest week with survey answers in it, if any (a week's NPS, CSAT and ESAT are those of its answers). */
+function latestVoice(points: KpiPoint[]): KpiPoint | null {
+  for (let i = points.length - 1; i >= 0; i--) {
+    const p = points[i]!
+    if (p.nps?.n || p.csat?.n || p.esat?.n || p.esat?.basis === 'suppressed') return p
+  }
+  return null
+}
+
+function VoiceStat({ v }: { v: KpiPoint | null }) {
+  if (!v) return <Stat label="NPS · CSAT · ESAT" value="no data" hint="no survey answers yet" />
+  const score = (kind: 'nps' | 'csat' | 'esat') => (v[kind] ? formatScore(kind, v[kind]) : '—')
+  const esat = v.esat?.basis === 'suppressed' ? 'hidden' : score('esat')
+  return <Stat label="NPS · CSAT · ESAT" value={`${score('nps')} · ${score('csat')} · ${esat}`} hint={`answers of the week of ${formatDate(v.weekStart)}: n = ${v.nps?.n ?? 0} · ${v.csat?.n ?? 0} · ${v.esat?.n ?? (v.esat ? '< 5' : 0)}`} />
+}
+
+function Headline({ p, voice }: { p: KpiPoint; voice: KpiPoint | null }) {
   return (
     <SimpleGrid cols={{ base: 2, sm: 3, md: 5 }} className="tend-card" p="lg" spacing="lg">
       <Stat label="Key coverage" value={pct(p.coverage)} hint={`${p.keyCovered} of ${p.keyRelationships} key relationships within cadence`} />
@@ -29,7 +46,7 @@ function Headline({ p }: { p: KpiPoint }) {
       <Stat label="Cold" value={p.coldCount} hint="no meaningful contact within cadence" />
       <Stat label="Give / ask" value={`${p.gave} / ${p.asked}`} hint={`${p.experiences} experiences this week`} />
       <Stat label="Escalations · referrals" value={`${p.escalations} · ${p.referrals}`} hint="logged this week" />
-      <Stat label="NPS · CSAT · ESAT" value="no data" hint="needs surveys" />
+      <VoiceStat v={voice} />
       <Stat label="Revenue this week" value={formatMoney(p.revenue)} hint={p.revenueConverted.amount !== null && Object.keys(p.revenue).length > 1 ? `= ${formatMoney({ [p.revenueConverted.currency]: p.revenueConverted.amount })} at stated rates` : undefined} />
       <Stat label="New opportunities" value={p.newOpportunities} hint={formatMoney(p.newOpportunityValue)} />
       <Stat label="People" value={p.people} />
@@ -107,7 +124,7 @@ export function KpisPage() {
         ) : (
           <>
             <Group justify="space-between"><Text fw={600}>{series.data.label}</Text><CsvLink href={csvUrl('/kpis/series', { scope: scope.scope, id: scope.id })} label="weekly KPIs" /></Group>
-            <Headline p={latest} />
+            <Headline p={latest} voice={latestVoice(points)} />
             <SimpleGrid cols={{ base: 1, md: 2 }} spacing="lg">
               <Section id="trust-trend" title="Average trust" description={`${points.length} weeks`}>
                 <TrendChart points={points.filter((p) => p.trustAvg !== null).map((p) => ({ at: `${p.weekStart}T00:00:00Z`, score: p.trustAvg! }))} label="Average trust by week" />
