@@ -12,7 +12,7 @@ import type { Db } from '../../db/connect.ts'
 import { exportOrganisation, exportOrganisationCsv } from '../../cli/export.ts'
 import { insertOrganisation } from '../orgs/queries.ts'
 import type { Actor } from '../auth/roles.ts'
-import { TABLE_SPECS, TABLE_TYPES } from './export-tables.ts'
+import { API_TABLES, NOT_EXPORTED, TABLE_SPECS, TABLE_TYPES } from './export-tables.ts'
 import { rewriteUuids, uuidv5 } from './ids.ts'
 import { importPath } from './importers.ts'
 
@@ -148,6 +148,20 @@ function compareExports(original: Record<string, Rec[]>, copy: Record<string, Re
 const systemActor = (orgId: string): Actor => ({ orgId, userId: '00000000-0000-0000-0000-000000000000', role: 'admin', name: 'test', via: 'system' })
 
 describe('export and re-import', () => {
+  test('every table with org_id is exported or left out on purpose, and every foreign key of an exported table is rewritten', async () => {
+    const tenant = await sql<{ table_name: string }>`SELECT table_name FROM information_schema.columns
+      WHERE table_schema = current_schema() AND column_name = 'org_id' ORDER BY table_name`.execute(env.db)
+    const known = new Set([...API_TABLES, ...TABLE_TYPES, ...NOT_EXPORTED])
+    assert.deepEqual(tenant.rows.map((r) => r.table_name).filter((t) => !known.has(t)), [], 'a new tenant table: export it (TABLE_SPECS) or list it in NOT_EXPORTED')
+    // A foreign key column left out of a spec's refs would be copied with the old id into another organisation.
+    const fks = await sql<{ tbl: string; col: string }>`SELECT c.conrelid::regclass::text AS tbl, a.attname AS col
+      FROM pg_constraint c JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = ANY(c.conkey)
+      WHERE c.contype = 'f' AND a.attname <> 'org_id' AND c.conrelid::regclass::text = ANY(${TABLE_TYPES})`.execute(env.db)
+    assert.ok(fks.rows.length > 20, `foreign keys read: ${fks.rows.length}`)
+    const missing = fks.rows.filter(({ tbl, col }) => !(col in TABLE_SPECS.find((spec) => spec.table === tbl)!.refs)).map(({ tbl, col }) => `${tbl}.${col}`)
+    assert.deepEqual([...new Set(missing)].sort(), [])
+  })
+
   test('an organisation with every kind of record re-imports into a fresh database without loss, and again without change', async () => {
     const org = await buildOrganisation()
     const orgRow = await env.db.selectFrom('organisations').selectAll().where('id', '=', org.id).executeTakeFirstOrThrow()
