@@ -91,7 +91,8 @@ export async function computeResults(db: Db, actor: Actor, query: ResultsQuery):
 
   // A team is a manager's reporting subtree. ESAT answers belong to the respondent's manager's
   // team; customer answers to their owner's.
-  const users = await db.selectFrom('users').select(['id', 'name', 'manager_id']).where('org_id', '=', actor.orgId).execute()
+  // Only team groups need the reporting tree (the KPI series call this three times per request).
+  const users = query.groupBy === 'team' ? await db.selectFrom('users').select(['id', 'name', 'manager_id']).where('org_id', '=', actor.orgId).execute() : []
   const memberOf = (id: string | null) => {
     const teams: string[] = []
     let current = users.find((u) => u.id === id)
