@@ -5,7 +5,8 @@ import { startTestSmtp, type TestSmtp } from '../../../test/smtp.ts'
 import { createMailer } from '../../lib/mail.ts'
 import { JOB_HANDLERS } from '../jobs/handlers.ts'
 import { runDueJobs } from '../jobs/worker.ts'
-import { digestWeekIn, enqueueWeeklyDigests, mondayOf } from './digest-mail.ts'
+import { weekStartOf } from '../kpis/compute.ts'
+import { digestWeekIn, enqueueWeeklyDigests } from './digest-mail.ts'
 
 const env = useTestEnv()
 let smtp: TestSmtp | undefined
@@ -20,9 +21,9 @@ const recipient = (m: { to?: unknown }) => (m.to && !Array.isArray(m.to) ? (m.to
 
 describe('weekly digest e-mail', () => {
   test("a user's week starts on their own Monday at 08:00", () => {
-    assert.equal(mondayOf('2026-11-23'), '2026-11-23')
-    assert.equal(mondayOf('2026-11-29'), '2026-11-23')
-    assert.equal(mondayOf('2026-03-01'), '2026-02-23')
+    assert.equal(weekStartOf('2026-11-23'), '2026-11-23')
+    assert.equal(weekStartOf('2026-11-29'), '2026-11-23')
+    assert.equal(weekStartOf('2026-03-01'), '2026-02-23')
     // Monday 30 November 2026, 07:59 and 08:00 UTC.
     assert.equal(digestWeekIn('UTC', new Date('2026-11-30T07:59:00Z')), '2026-11-23')
     assert.equal(digestWeekIn('UTC', new Date('2026-11-30T08:00:00Z')), '2026-11-30')

@@ -3,6 +3,7 @@ import type { Db } from '../../db/connect.ts'
 import { escapeHtml, type MailMessage } from '../../lib/mail.ts'
 import { enqueue } from '../jobs/queue.ts'
 import { PermanentJobError, type JobContext, type ScheduledTask } from '../jobs/worker.ts'
+import { weekStartOf } from '../kpis/compute.ts'
 import { reminderDayIn } from '../moments/dates.ts'
 import { DAY_MS } from '../trust/model.ts'
 import { listSubtreeIds } from '../users/queries.ts'
@@ -16,19 +17,13 @@ import { listReportRelationships } from './service.ts'
 export const DIGEST_KIND = 'digest.weekly'
 type DigestPayload = { userId: string; weekStart: string }
 
-/** Monday of the week a calendar day (YYYY-MM-DD) falls in. */
-export function mondayOf(day: string): string {
-  const t = Date.parse(`${day}T00:00:00Z`)
-  return new Date(t - ((new Date(t).getUTCDay() + 6) % 7) * DAY_MS).toISOString().slice(0, 10)
-}
-
 /**
  * The week whose digest a user in `timeZone` is due at `now`: their own Monday from 08:00 local
  * time (REMINDER_HOUR, like moment reminders), so Auckland gets it on Monday morning and Los
  * Angeles not on Sunday afternoon. Before that hour on Monday it is still last week's.
  */
 export function digestWeekIn(timeZone: string, now: Date): string {
-  return mondayOf(reminderDayIn(timeZone, now))
+  return weekStartOf(reminderDayIn(timeZone, now))
 }
 
 /** Queue this week's digest for every active user with the digest on, each in their own time zone. Idempotent. */
