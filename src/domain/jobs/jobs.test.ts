@@ -50,9 +50,10 @@ describe('mail + job runner', () => {
     const org = await makeOrg(env.db)
     const port = await freePort()
     const mailer = createMailer({ smtpUrl: `smtp://127.0.0.1:${port}`, mailFrom: 'tend@example.test', timeoutMs: 2_000 })
+    const { id } = await enqueueMail(env.db, { orgId: org.id, dedupeKey: 'down:1', message: message('bob@example.test', 'Retry me') })
+    // The clock is read after the enqueue stamped the job, so the job is due at `now` even when the millisecond ticks over.
     let now = new Date()
     const opts = { handlers: JOB_HANDLERS, mailer, publicUrl: 'http://tend.test', clock: () => now }
-    const { id } = await enqueueMail(env.db, { orgId: org.id, dedupeKey: 'down:1', message: message('bob@example.test', 'Retry me') })
 
     assert.deepEqual(await runDueJobs(env.db, opts), { done: 0, retried: 1, failed: 0 })
     let row = await jobRow(id)
