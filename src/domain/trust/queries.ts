@@ -92,21 +92,16 @@ export async function listStaleStakeholders(db: Db, before: Date, limit: number)
 
 /**
  * A stakeholder's history as one text: its experiences separated by ';', each as
- * `id,t,valence,kind,direction,initiator,depth,source,user_id` with occurredAt as epoch ms (`t`),
- * an empty valence when unrated and an empty user_id when it has no user. An experience shared
- * with several of our people appears once per user. In no particular order (see parseHistory).
+ * `id,t,valence,kind,direction,initiator,depth,source,user_id` (SQL function tend_trust_entry,
+ * migration 0013) with occurredAt as epoch ms (`t`), an empty valence when unrated and an empty
+ * user_id when it has no user. An experience shared with several of our people appears once per
+ * user. In no particular order (see parseHistory).
  *
  * One text per stakeholder keeps the bulk read cheap on both sides: the database groups with a
  * hash aggregate (no sort of millions of rows), and JavaScript splits a few large strings rather
  * than receiving a row object per experience.
- *
- * concat() writes an empty string for NULL (unrated, no user). occurredAt is in whole
- * milliseconds, so rounding the float epoch (cheaper than extract's numeric) is exact. Kinds have
- * no CHECK constraint: one written around the API could hold a separator; any kind outside the
- * vocabulary weighs the same in the model, so a blank in its place changes nothing.
  */
-const HISTORY = sql<string>`string_agg(concat(e.id, ',', round(date_part('epoch', e.occurred_at) * 1000)::bigint, ',', e.valence, ',',
-    replace(replace(e.kind, ',', ' '), ';', ' '), ',', e.direction, ',', e.initiator, ',', e.depth, ',', e.source, ',', eu.user_id), ';')`
+const HISTORY = sql<string>`string_agg(tend_trust_entry(e.id, e.occurred_at, e.valence, e.kind, e.direction, e.initiator, e.depth, e.source, eu.user_id), ';')`
 const HISTORY_SOURCE = sql`experience_stakeholders es
     JOIN experiences e ON e.org_id = es.org_id AND e.id = es.experience_id
     LEFT JOIN experience_users eu ON eu.org_id = e.org_id AND eu.experience_id = e.id`
@@ -118,20 +113,6 @@ function allHistoriesQuery(orgId: string, asOf: Date) {
   return sql<HistoryText>`SELECT es.stakeholder_id, ${HISTORY} AS history FROM ${HISTORY_SOURCE}
     WHERE es.org_id = ${orgId} AND e.archived_at IS NULL AND e.occurred_at <= ${asOf}
     GROUP BY es.stakeholder_id`
-}
-
-/**
- * Serialise score refreshes per account (per stakeholder when it has none) until the caller's
- * transaction ends, so that a refresh reads the histories and stored scores that concurrent
- * refreshes committed. Must run before those reads, as a statement of its own: a statement sees
- * the data committed when it started. Keys are locked in one order, so refreshes cannot deadlock.
- */
-export async function lockScoresOf(db: Db, orgId: string, stakeholderIds: readonly string[], accountIds: readonly string[] = []): Promise<void> {
-  if (stakeholderIds.length + accountIds.length === 0) return
-  await sql`SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM (
-      SELECT 'trust:' || coalesce(account_id, id)::text AS k FROM stakeholders WHERE org_id = ${orgId} AND id = ANY(${stakeholderIds}::uuid[])
-      UNION SELECT 'trust:' || a::text FROM unnest(${accountIds}::uuid[]) AS a
-    ) AS keys ORDER BY k`.execute(db)
 }
 
 /** A relationship as a scoring row carries it: id, user, cadence, importance, is active. */
@@ -161,22 +142,19 @@ const STAKEHOLDER_FIELDS = sql`s.id, s.account_id, s.influence, s.archived_at IS
     FROM relationships r WHERE r.org_id = s.org_id AND r.stakeholder_id = s.id) AS relationships`
 
 /**
- * All a refresh reads, in one statement: these stakeholders (`is_given`) with their histories as
- * of asOf, and the other stakeholders of their accounts and of `accountIds` with their stored scores.
+ * What a refresh reads, after taking its locks, in one call (tend_trust_scoring_rows, migration
+ * 0013): these stakeholders (`is_given`) with their histories as of asOf, and the other
+ * stakeholders of their accounts and of `accountIds` with their stored scores.
+ *
+ * The locks serialise score refreshes per account (per stakeholder when it has none) until the
+ * caller's transaction ends, so that a refresh reads the histories and stored scores that
+ * concurrent refreshes committed: the function reads in a statement of its own, after the locks
+ * are granted (a statement sees the data committed when it started). Keys are locked in one
+ * order, so refreshes cannot deadlock.
  */
-export async function listScoringRows(db: Db, orgId: string, stakeholderIds: readonly string[], accountIds: readonly string[], asOf: Date): Promise<ScoringRow[]> {
-  // The accounts first, then their stakeholders by account (an OR across both sets would scan),
-  // and the given stakeholders without an account.
-  const { rows } = await sql<ScoringRow>`WITH given AS (SELECT id, account_id FROM stakeholders WHERE org_id = ${orgId} AND id = ANY(${stakeholderIds}::uuid[])),
-      people AS (
-        SELECT s.* FROM stakeholders s WHERE s.org_id = ${orgId} AND s.account_id IN (SELECT account_id FROM given UNION SELECT unnest(${accountIds}::uuid[]))
-        UNION ALL SELECT s.* FROM stakeholders s WHERE s.org_id = ${orgId} AND s.id IN (SELECT id FROM given WHERE account_id IS NULL))
-    SELECT ${STAKEHOLDER_FIELDS}, g.id IS NOT NULL AS is_given, ss.score, ss.score_28d, ss.state, ss.experience_count,
-      CASE WHEN g.id IS NOT NULL THEN (SELECT ${HISTORY} FROM ${HISTORY_SOURCE}
-        WHERE es.org_id = s.org_id AND es.stakeholder_id = s.id AND e.archived_at IS NULL AND e.occurred_at <= ${asOf}) END AS history
-    FROM people s
-    LEFT JOIN given g ON g.id = s.id
-    LEFT JOIN stakeholder_scores ss ON ss.org_id = s.org_id AND ss.stakeholder_id = s.id`.execute(db)
+export async function lockAndListScoringRows(db: Db, orgId: string, stakeholderIds: readonly string[], accountIds: readonly string[], asOf: Date): Promise<ScoringRow[]> {
+  if (stakeholderIds.length + accountIds.length === 0) return []
+  const { rows } = await sql<ScoringRow>`SELECT * FROM tend_trust_scoring_rows(${orgId}, ${stakeholderIds}::uuid[], ${accountIds}::uuid[], ${asOf})`.execute(db)
   return rows
 }
 

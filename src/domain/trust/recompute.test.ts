@@ -113,6 +113,29 @@ describe('trust: the full recompute and the refresh after each write', () => {
     assert.deepEqual(await storedScores(db, org.id), incremental)
   })
 
+  test('concurrent writes to one account leave the scores a rebuild gives (each refresh waits for the others)', async (t) => {
+    t.mock.timers.enable({ apis: ['Date'], now: NOW })
+    const { app, db } = env
+    const org = await makeOrg(db)
+    const account = await post(app, org.rep, '/api/v1/accounts', { name: 'Busy' })
+    const people: { id: string }[] = []
+    for (let i = 0; i < 6; i++) {
+      const person = await post(app, org.rep, '/api/v1/stakeholders', { name: `Person ${i}`, accountId: account.id, influence: 1 + (i % 5) })
+      await post(app, org.rep, '/api/v1/relationships', { stakeholderId: person.id, cadenceDays: 30, importance: 1 + ((i * 2) % 5) })
+      people.push(person)
+    }
+    // Every write refreshes its stakeholder and the account, which reads the other stakeholders'
+    // stored scores: without the per-account lock, a refresh reads them before a concurrent one
+    // commits and the account's score misses it.
+    await Promise.all(people.flatMap((person, i) => [1, 2].map((n) => post(app, org.rep, '/api/v1/experiences', {
+      occurredAt: new Date(NOW - (i + n) * DAY).toISOString(), kind: 'help', valence: 2 - ((i + n) % 3), stakeholderIds: [person.id],
+    }))))
+    const incremental = await storedScores(db, org.id)
+    assert.equal(incremental.accounts.find((a) => a.account_id === account.id)?.stakeholder_count, 6)
+    await recomputeOrganisation(db, org.id, new Date())
+    assert.deepEqual(await storedScores(db, org.id), incremental)
+  })
+
   test('a rebuild keeps the scores that a write stored after the rebuild started', async (t) => {
     t.mock.timers.enable({ apis: ['Date'], now: NOW })
     const { app, db } = env

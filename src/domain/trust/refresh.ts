@@ -12,15 +12,14 @@ export { recomputeOrganisation, type RecomputeProgress } from './recompute.ts'
 /**
  * Recompute and store, in the caller's transaction, as of `now`: the scores of these stakeholders,
  * of their relationships with `userIds` (with everyone when null), of their accounts, and of the
- * other `accountIds`. Three statements whatever the numbers: lock, one read (histories,
- * parameters, and the stored scores of the accounts' other stakeholders) and one write.
+ * other `accountIds`. Two statements whatever the numbers: one call that locks and reads
+ * (histories, parameters, and the stored scores of the accounts' other stakeholders) and one write.
  */
 export async function refreshScores(db: Db, orgId: string, target: { stakeholderIds: readonly string[]; userIds: readonly string[] | null; accountIds?: readonly string[] }, now: Date): Promise<void> {
   const ids = [...new Set(target.stakeholderIds)]
   const extraAccounts = [...new Set(target.accountIds ?? [])]
   if (ids.length === 0 && extraAccounts.length === 0) return
-  await q.lockScoresOf(db, orgId, ids, extraAccounts)
-  const stakeholders = collectStakeholders(await q.listScoringRows(db, orgId, ids, extraAccounts, now))
+  const stakeholders = collectStakeholders(await q.lockAndListScoringRows(db, orgId, ids, extraAccounts, now))
   const only = target.userIds === null ? undefined : new Set(target.userIds)
   const relationships: RelationshipScoreValues[] = []
   const stakeholderScores: StakeholderScoreValues[] = []
