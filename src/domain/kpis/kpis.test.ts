@@ -249,6 +249,8 @@ describe('voice of the customer in the KPIs', () => {
     assert.deepEqual([whole.nps.n, Math.round(whole.nps.score * 10) / 10], [3, 33.3])
     assert.deepEqual([whole.csat.n, whole.csat.score], [2, 50])
     assert.deepEqual([whole.esat.n, whole.esat.basis], [null, 'suppressed'], 'three staff answers stay hidden')
+    const upTo = await week(org.analyst, `scope=org&from=${thisWeek}&to=${thisWeek}`)
+    assert.deepEqual([upTo.nps.n, upTo.csat.n], [3, 2], 'a range ending in a week counts that whole week')
     const globex = await week(org.rep, `scope=account&id=${account.id}`)
     assert.deepEqual([globex.nps.n, globex.nps.score], [2, 0])
     assert.equal(globex.esat, null, 'no ESAT per account')

@@ -77,7 +77,7 @@ export async function getSeries(db: Db, actor: Actor, query: SeriesQuery) {
   let qb = db.selectFrom('kpi_snapshots').selectAll().where('org_id', '=', actor.orgId).where('scope_type', '=', scope).where('scope_id', '=', id)
   if (query.from) qb = qb.where('week_start', '>=', weekStartOf(query.from))
   if (query.to) qb = qb.where('week_start', '<=', query.to)
-  const [rows, settings, voice] = await Promise.all([qb.orderBy('week_start').execute(), getOutcomeSettings(db, actor.orgId), voiceByWeek(db, actor, scope, id, query.from)])
+  const [rows, settings, voice] = await Promise.all([qb.orderBy('week_start').execute(), getOutcomeSettings(db, actor.orgId), voiceByWeek(db, actor, scope, id, query.from, query.to)])
   const notes = [VOICE_NOTE]
   if (rows.length === 0) notes.push('No snapshots for this scope yet: run `tend kpis snapshot` (or rebuild from the dashboard).')
   const points = rows.map((r) => ({ ...toKpiPoint(r, settings.rates), nps: voice.nps.get(r.week_start) ?? null, csat: voice.csat.get(r.week_start) ?? null, esat: voice.esat.get(r.week_start) ?? null }))
@@ -91,9 +91,13 @@ export async function getSeries(db: Db, actor: Actor, query: SeriesQuery) {
  * answer; staff answers (ESAT) only to the organisation and the respondent's team, never to a
  * person or an account, and weeks under 5 answers are suppressed there.
  */
-async function voiceByWeek(db: Db, actor: Actor, scope: ScopeType, id: string, from: string | undefined) {
+async function voiceByWeek(db: Db, actor: Actor, scope: ScopeType, id: string, from: string | undefined, to: string | undefined) {
   const filter: Partial<ResultsQuery> = scope === 'account' ? { accountId: id } : scope === 'user' ? { ownerId: id } : scope === 'team' ? { teamOf: id } : scope === 'tier' ? { tier: id } : {}
-  const since = from ? { from: `${weekStartOf(from)}T00:00:00.000Z` } : {}
+  // The weeks shown: from the week of `from` to the end of the week of `to` (its last point).
+  const since = {
+    ...(from ? { from: `${weekStartOf(from)}T00:00:00.000Z` } : {}),
+    ...(to ? { to: new Date(Date.parse(`${weekStartOf(to)}T00:00:00.000Z`) + 7 * 86_400_000).toISOString() } : {}),
+  }
   const byWeek = async (kind: 'nps' | 'csat' | 'esat') => {
     if (kind === 'esat' && scope !== 'org' && scope !== 'team') return new Map<string, Stats>()
     const results = await computeResults(db, actor, { kind, period: 'week', ...since, ...filter })
