@@ -137,6 +137,8 @@ export type ScoringRow = {
   history: string | null
 }
 
+// The same columns as tend_trust_scoring_rows (migration 0013) returns for the refresh: a change
+// here needs a migration there. trust.test.ts and recompute.test.ts compare both paths row for row.
 const STAKEHOLDER_FIELDS = sql`s.id, s.account_id, s.influence, s.archived_at IS NULL AS is_active,
   (SELECT coalesce(json_agg(json_build_array(r.id, r.user_id, r.cadence_days, r.importance, r.archived_at IS NULL)), '[]')
     FROM relationships r WHERE r.org_id = s.org_id AND r.stakeholder_id = s.id) AS relationships`
