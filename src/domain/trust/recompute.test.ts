@@ -3,7 +3,9 @@ import { describe, test } from 'node:test'
 import { call, makeOrg, useTestEnv, type TestOrg, type TestUser } from '../../../test/helpers.ts'
 import type { App } from '../../http/app.ts'
 import type { Db } from '../../db/connect.ts'
+import { openHistories } from './queries.ts'
 import { recomputeOrganisation, type RecomputeProgress } from './refresh.ts'
+import { parseHistory } from './scoring.ts'
 
 const env = useTestEnv()
 const DAY = 86_400_000
@@ -111,6 +113,33 @@ describe('trust: the full recompute and the refresh after each write', () => {
     // Run over stored scores, it updates every row to the same numbers.
     await recomputeOrganisation(db, org.id, new Date())
     assert.deepEqual(await storedScores(db, org.id), incremental)
+  })
+
+  test('the histories are read page by page, every stakeholder with experiences once', async (t) => {
+    t.mock.timers.enable({ apis: ['Date'], now: NOW })
+    const { app, db } = env
+    const org = await makeOrg(db)
+    await buildHistory(app, org)
+    // A temporary table read by key on PostgreSQL, a cursor on PGlite: the same session throughout.
+    const readAll = (pageSize: number) => db.connection().execute(async (conn) => {
+      const reader = await openHistories(conn, org.id, new Date(), (work) => conn.transaction().execute(work))
+      const pages: number[] = []
+      const all: { stakeholder_id: string; history: string }[] = []
+      // At most 10 pages: a reader that repeats itself fails here rather than running forever.
+      for (let rows = await reader.fetch(pageSize); rows.length > 0 && pages.length < 10; rows = await reader.fetch(pageSize)) {
+        pages.push(rows.length)
+        all.push(...rows)
+      }
+      await reader.close()
+      return { pages, histories: all.map((r) => parseHistory(r.stakeholder_id, r.history)).sort((a, b) => (a.stakeholderId < b.stakeholderId ? -1 : 1)) }
+    })
+    const paged = await readAll(2)
+    const whole = await readAll(1000)
+    assert.deepEqual(whole.pages, [5], 'every stakeholder has an experience that is not archived')
+    assert.deepEqual(paged.pages, [2, 2, 1])
+    assert.deepEqual(paged.histories, whole.histories)
+    assert.equal(new Set(paged.histories.map((h) => h.stakeholderId)).size, 5)
+    assert.equal(paged.histories.reduce((n, h) => n + h.experiences.length, 0), 14, 'each experience once per stakeholder it has')
   })
 
   test('concurrent writes to one account leave the scores a rebuild gives (each refresh waits for the others)', async (t) => {

@@ -17,8 +17,8 @@ const batchSize = (b: Batch) => b.relationships.length + b.stakeholders.length +
 
 /**
  * Rebuild every score of an organisation as of `now`, the same numbers as the refresh after each
- * write (both score through scoring.ts). One ordered pass over all experiences: a cursor
- * returns each stakeholder's history in turn, which gives the stakeholder's score and its
+ * write (both score through scoring.ts). One pass over all experiences builds every history
+ * (queries.ts openHistories), read a page at a time; each gives the stakeholder's score and its
  * relationships' scores; account scores follow from the stakeholder scores kept in memory.
  * Scores are written in batches of WRITE_ROWS, each in a transaction of its own (in the
  * caller's when `db` is a transaction). A score that a write stored after the rebuild started
@@ -26,7 +26,7 @@ const batchSize = (b: Batch) => b.relationships.length + b.stakeholders.length +
  */
 export async function recomputeOrganisation(db: Db, orgId: string, now: Date, onProgress: (p: RecomputeProgress) => void = () => {}): Promise<{ relationships: number; stakeholders: number; accounts: number }> {
   if (db.isTransaction) return recompute(db, orgId, now, onProgress, (work) => work(db))
-  // The cursor belongs to one session: hold one connection of the pool throughout.
+  // The histories (a temporary table or a cursor) belong to one session: hold one connection of the pool throughout.
   return db.connection().execute((conn) => recompute(conn, orgId, now, onProgress, (work) => conn.transaction().execute(work)))
 }
 
@@ -61,10 +61,10 @@ async function recompute(db: Db, orgId: string, now: Date, onProgress: (p: Recom
   }
 
   onProgress({ phase: 'stakeholders', done: 0, total: stakeholders.size })
-  await inTransaction((trx) => q.openHistoryCursor(trx, orgId, now))
+  const histories = await q.openHistories(db, orgId, now, inTransaction)
   try {
     const fetch = () => {
-      const rows = q.fetchHistories(db, FETCH_STAKEHOLDERS)
+      const rows = histories.fetch(FETCH_STAKEHOLDERS)
       rows.catch(() => {}) // awaited below; this only keeps an early exit from leaving it unhandled
       return rows
     }
@@ -79,7 +79,7 @@ async function recompute(db: Db, orgId: string, now: Date, onProgress: (p: Recom
       onProgress({ phase: 'stakeholders', done: scored.size, total: stakeholders.size })
     }
   } finally {
-    await q.closeHistoryCursor(db)
+    await histories.close()
   }
   // Stakeholders without any experience have scores too (0 and cold).
   for (const id of stakeholders.keys()) if (!scored.has(id)) score(id, undefined)
