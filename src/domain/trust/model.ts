@@ -231,30 +231,36 @@ function orderByKey(keys: Float64Array): Uint32Array {
   return order
 }
 
-/** Canonical (occurredAt, id) order; a no-op for input already in that order (as a DB returns it). */
-function sortCanonically(experiences: readonly TrustExperience[]): readonly TrustExperience[] {
+/**
+ * The permutation that puts experiences in canonical (occurredAt, id) order (equal ones keep their
+ * input order), or null when they already are in it. occurredAt must be finite.
+ */
+export function canonicalOrder(experiences: readonly TrustExperience[]): Uint32Array | null {
   let isSorted = true
   for (let i = 1; i < experiences.length && isSorted; i++) {
     const a = experiences[i - 1]!
     const b = experiences[i]!
     isSorted = a.occurredAt < b.occurredAt || (a.occurredAt === b.occurredAt && a.id <= b.id)
   }
-  if (isSorted) return experiences
+  if (isSorted) return null
   let earliest = Infinity
   for (const e of experiences) earliest = Math.min(earliest, e.occurredAt)
   const order = orderByKey(Float64Array.from(experiences, (e) => e.occurredAt - earliest))
-  const items = Array.from(order, (i) => experiences[i]!)
   // Same-time experiences are rare; order them by id so the result never depends on input order.
-  for (let i = 0; i < items.length; ) {
+  for (let i = 0; i < order.length; ) {
+    const at = experiences[order[i]!]!.occurredAt
     let j = i + 1
-    while (j < items.length && items[j]!.occurredAt === items[i]!.occurredAt) j++
-    if (j - i > 1) {
-      const run = items.slice(i, j).sort((a, b) => compareIds(a.id, b.id))
-      for (let k = 0; k < run.length; k++) items[i + k] = run[k]!
-    }
+    while (j < order.length && experiences[order[j]!]!.occurredAt === at) j++
+    if (j - i > 1) order.set(Array.from(order.subarray(i, j)).sort((x, y) => compareIds(experiences[x]!.id, experiences[y]!.id)), i)
     i = j
   }
-  return items
+  return order
+}
+
+/** Canonical (occurredAt, id) order; a no-op for input already in that order. */
+function sortCanonically(experiences: readonly TrustExperience[]): readonly TrustExperience[] {
+  const order = canonicalOrder(experiences)
+  return order === null ? experiences : Array.from(order, (i) => experiences[i]!)
 }
 
 function prepare(experiences: readonly TrustExperience[], params: TrustRelationshipParams): Prepared {

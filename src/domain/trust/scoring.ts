@@ -1,6 +1,6 @@
 import { DEPTHS, DIRECTIONS, EXPERIENCE_KINDS, INITIATORS, SOURCES, type Depth, type Direction, type ExperienceKind, type Initiator, type Source } from '../experiences/vocabulary.ts'
 import type { ScoringRow, TrustExperienceRow } from './queries.ts'
-import { computeAggregateScore, computeState, computeTrustScore, DEFAULT_CADENCE_DAYS, type TrustExperience, type TrustResult } from './model.ts'
+import { canonicalOrder, computeAggregateScore, computeState, computeTrustScore, DEFAULT_CADENCE_DAYS, type TrustExperience, type TrustResult } from './model.ts'
 
 // From database rows to stored scores: the one place where a stakeholder's history becomes the
 // scores of the stakeholder, of its relationships and of its account. The full recompute and
@@ -34,33 +34,32 @@ export type History = { stakeholderId: string; experiences: TrustExperience[]; u
 const WORDS = new Map<string, string>([...EXPERIENCE_KINDS, ...DIRECTIONS, ...INITIATORS, ...DEPTHS, ...SOURCES].map((w) => [w, w]))
 const word = (w: string | undefined) => (w === undefined ? '' : (WORDS.get(w) ?? w))
 
-type Entry = { experience: TrustExperience; user: string }
-
-/** One `id,t,valence,kind,direction,initiator,depth,source,user_id` of a history text. */
-function entryOf(text: string): Entry {
-  const [id = '', t, valence, kind, direction, initiator, depth, source, user = ''] = text.split(',')
-  return {
-    experience: {
+/**
+ * A stakeholder's history from its text (see queries.ts): in canonical order, one experience with
+ * all its users per id. Each entry is `id,t,valence,kind,direction,initiator,depth,source,user_id`.
+ */
+export function parseHistory(stakeholderId: string, text: string): History {
+  const parsed: TrustExperience[] = []
+  const userOf: string[] = []
+  for (const entry of text.split(';')) {
+    const [id = '', t, valence, kind, direction, initiator, depth, source, user = ''] = entry.split(',')
+    parsed.push({
       id, occurredAt: Number(t), valence: valence ? Number(valence) : null, kind: word(kind) as ExperienceKind, direction: word(direction) as Direction,
       initiator: word(initiator) as Initiator, depth: word(depth) as Depth, source: word(source) as Source,
-    },
-    user,
+    })
+    userOf.push(user)
   }
-}
-
-const canonically = (a: Entry, b: Entry) => a.experience.occurredAt - b.experience.occurredAt || (a.experience.id < b.experience.id ? -1 : a.experience.id > b.experience.id ? 1 : 0)
-
-/** A stakeholder's history from its text (see queries.ts): sorted, one experience with all its users per id. */
-export function parseHistory(stakeholderId: string, text: string): History {
-  const entries = text.split(';').map(entryOf).sort(canonically)
+  const order = canonicalOrder(parsed)
   const experiences: TrustExperience[] = []
   const users: string[][] = []
-  for (const { experience, user } of entries) {
+  for (let k = 0; k < parsed.length; k++) {
+    const i = order === null ? k : order[k]!
+    const experience = parsed[i]!
     if (experiences.length === 0 || experiences[experiences.length - 1]!.id !== experience.id) {
       experiences.push(experience)
       users.push([])
     }
-    if (user) users[users.length - 1]!.push(user)
+    if (userOf[i]) users[users.length - 1]!.push(userOf[i]!)
   }
   return { stakeholderId, experiences, users }
 }

@@ -1,0 +1,50 @@
+import assert from 'node:assert/strict'
+import { describe, test } from 'node:test'
+import fc from 'fast-check'
+import { DEPTHS, DIRECTIONS, EXPERIENCE_KINDS, INITIATORS, SOURCES, type TrustExperience } from './model.ts'
+import { parseHistory } from './scoring.ts'
+
+// parseHistory turns the text the database builds (queries.ts) into a stakeholder's history: the
+// recompute and the refresh both score what it returns, so its order and grouping must not
+// depend on the order in which the database happened to aggregate the entries.
+
+const USERS = ['6f1c0d1e-0000-4000-8000-000000000001', '6f1c0d1e-0000-4000-8000-000000000002', '6f1c0d1e-0000-4000-8000-000000000003']
+const T0 = Date.parse('2026-01-01T00:00:00.000Z')
+
+const experienceArb = fc.record({
+  // Few distinct instants, so that same-time experiences (ordered by id) are common.
+  occurredAt: fc.integer({ min: 0, max: 6 }).map((k) => T0 + k * 3_600_000),
+  kind: fc.constantFrom(...EXPERIENCE_KINDS),
+  valence: fc.oneof(fc.constant(null), fc.integer({ min: -2, max: 2 })),
+  direction: fc.constantFrom(...DIRECTIONS),
+  initiator: fc.constantFrom(...INITIATORS),
+  depth: fc.constantFrom(...DEPTHS),
+  source: fc.constantFrom(...SOURCES),
+  users: fc.subarray(USERS),
+})
+const historyArb = fc.uniqueArray(fc.uuid(), { minLength: 1, maxLength: 12 }).chain((ids) =>
+  fc.tuple(fc.constant(ids), fc.array(experienceArb, { minLength: ids.length, maxLength: ids.length })))
+
+/** One entry per (experience, user), one with an empty user when it has none, as the SQL writes them. */
+function entriesOf(experiences: (TrustExperience & { users: string[] })[]): string[] {
+  return experiences.flatMap((e) => (e.users.length ? e.users : ['']).map((u) =>
+    [e.id, e.occurredAt, e.valence ?? '', e.kind, e.direction, e.initiator, e.depth, e.source, u].join(',')))
+}
+
+describe('trust: parseHistory', () => {
+  test('gives the experiences in (time, id) order, each once with all its users, whatever the order of the entries', () => {
+    fc.assert(fc.property(historyArb, fc.infiniteStream(fc.double({ min: 0, max: 1, noNaN: true })), ([ids, drafts], noise) => {
+      const experiences = drafts.map((d, i) => ({ ...d, id: ids[i]! }))
+      const entries = entriesOf(experiences)
+      const shuffled = entries.map((entry) => ({ entry, key: noise.next().value })).sort((a, b) => a.key - b.key).map((x) => x.entry)
+      const history = parseHistory('s', shuffled.join(';'))
+      const expected = [...experiences].sort((a, b) => a.occurredAt - b.occurredAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+      assert.deepEqual(history.experiences.map((e) => e.id), expected.map((e) => e.id))
+      assert.deepEqual(history.users.map((u) => [...u].sort()), expected.map((e) => [...e.users].sort()))
+      for (const [i, e] of history.experiences.entries()) {
+        const { users: _, ...fields } = expected[i]!
+        assert.deepEqual(e, fields)
+      }
+    }), { numRuns: 300 })
+  })
+})
