@@ -1,8 +1,9 @@
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import fc from 'fast-check'
+import { experienceDraftArb } from '../../../test/trust-arbitraries.ts'
 import {
-  DAY_MS, DEPTHS, DIRECTIONS, EXPERIENCE_KINDS, INITIATORS, SOURCES,
+  DAY_MS, SOURCES,
   computeAggregateScore, computeExactTrustScore, computeState, computeTrustScore, computeTrustTrend,
   isMeaningfulExperience, isNegativeExperience,
   type TrustExperience,
@@ -15,15 +16,7 @@ const HISTORY_DAYS = 720
 type Draft = Omit<TrustExperience, 'id'>
 
 const draftArb = (fromDays = HISTORY_DAYS, toDays = 0): fc.Arbitrary<Draft> =>
-  fc.record({
-    occurredAt: fc.integer({ min: AS_OF - fromDays * DAY_MS, max: AS_OF - toDays * DAY_MS }),
-    kind: fc.constantFrom(...EXPERIENCE_KINDS),
-    valence: fc.oneof(fc.constant(null), fc.integer({ min: -2, max: 2 })),
-    direction: fc.constantFrom(...DIRECTIONS),
-    initiator: fc.constantFrom(...INITIATORS),
-    depth: fc.constantFrom(...DEPTHS),
-    source: fc.constantFrom(...SOURCES),
-  })
+  experienceDraftArb(fc.integer({ min: AS_OF - fromDays * DAY_MS, max: AS_OF - toDays * DAY_MS }))
 
 const withIds = (prefix: string, drafts: readonly Draft[]): TrustExperience[] =>
   drafts.map((d, i) => ({ id: `${prefix}${i}`, ...d }))

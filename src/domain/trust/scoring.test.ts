@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import fc from 'fast-check'
-import { DEPTHS, DIRECTIONS, EXPERIENCE_KINDS, INITIATORS, SOURCES, type TrustExperience } from './model.ts'
+import { experienceDraftArb } from '../../../test/trust-arbitraries.ts'
+import type { TrustExperience } from './model.ts'
 import { parseHistory } from './scoring.ts'
 
 // parseHistory turns the text the database builds (queries.ts) into a stakeholder's history: the
@@ -11,17 +12,9 @@ import { parseHistory } from './scoring.ts'
 const USERS = ['6f1c0d1e-0000-4000-8000-000000000001', '6f1c0d1e-0000-4000-8000-000000000002', '6f1c0d1e-0000-4000-8000-000000000003']
 const T0 = Date.parse('2026-01-01T00:00:00.000Z')
 
-const experienceArb = fc.record({
-  // Few distinct instants, so that same-time experiences (ordered by id) are common.
-  occurredAt: fc.integer({ min: 0, max: 6 }).map((k) => T0 + k * 3_600_000),
-  kind: fc.constantFrom(...EXPERIENCE_KINDS),
-  valence: fc.oneof(fc.constant(null), fc.integer({ min: -2, max: 2 })),
-  direction: fc.constantFrom(...DIRECTIONS),
-  initiator: fc.constantFrom(...INITIATORS),
-  depth: fc.constantFrom(...DEPTHS),
-  source: fc.constantFrom(...SOURCES),
-  users: fc.subarray(USERS),
-})
+// Few distinct instants, so that same-time experiences (ordered by id) are common.
+const experienceArb = fc.tuple(experienceDraftArb(fc.integer({ min: 0, max: 6 }).map((k) => T0 + k * 3_600_000)), fc.subarray(USERS))
+  .map(([draft, users]) => ({ ...draft, users }))
 const historyArb = fc.uniqueArray(fc.uuid(), { minLength: 1, maxLength: 12 }).chain((ids) =>
   fc.tuple(fc.constant(ids), fc.array(experienceArb, { minLength: ids.length, maxLength: ids.length })))
 
