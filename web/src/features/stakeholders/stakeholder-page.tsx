@@ -1,4 +1,4 @@
-import { Anchor, Button, Group, Select, SimpleGrid, Stack, Text } from '@mantine/core'
+import { Anchor, Button, Group, Select, SimpleGrid, Stack, Text, Tooltip } from '@mantine/core'
 import { useDisclosure } from '@mantine/hooks'
 import { IconPencil, IconPlus } from '@tabler/icons-react'
 import { useState, type ReactNode } from 'react'
@@ -35,10 +35,11 @@ function Want({ title, text }: { title: string; text: string | null }) {
   )
 }
 
-function Fact({ label, children }: { label: string; children: ReactNode }) {
+function Fact({ label, hint, children }: { label: string; hint?: string; children: ReactNode }) {
+  const text = <Text fz="sm" c="dimmed" style={hint ? { textDecoration: 'underline dotted', cursor: 'help' } : undefined}>{label}</Text>
   return (
     <Group justify="space-between" wrap="nowrap" gap="md" py={6} style={{ borderTop: '1px solid var(--tend-border)' }}>
-      <Text fz="sm" c="dimmed">{label}</Text>
+      {hint ? <Tooltip label={hint} multiline w={280} openDelay={200}>{text}</Tooltip> : text}
       <div style={{ textAlign: 'right', minWidth: 0 }}>{children}</div>
     </Group>
   )
@@ -126,7 +127,7 @@ function StakeholderBody({ stakeholder }: { stakeholder: Stakeholder }) {
         </div>
         <div className="tend-detail-side">
           <Section id="profile" title="Profile" className="tend-order-2">
-            <Fact label="Overall trust"><TrustScore trust={stakeholderTrust.data ?? null} /></Fact>
+            <Fact label="Overall trust" hint="Their trust in us as a firm: every experience with any of our people, held to the shortest cadence among our relationships. So it can be lower than each relationship's score: a bad experience with one of us counts for all, and the most frequent contact we owe sets the clock."><TrustScore trust={stakeholderTrust.data ?? null} /></Fact>
             <Fact label="Attitude"><AttitudeBadge attitude={stakeholder.attitude} /></Fact>
             <Fact label="Influence"><Group gap={8} justify="flex-end"><Text fz="sm">{stakeholder.influence}/5</Text><InfluenceMeter value={stakeholder.influence} /></Group></Fact>
             <Fact label="Reports to">{stakeholder.reportsToId && reportsTo.data ? <Anchor component={Link} to={`/stakeholders/${reportsTo.data.id}`} fz="sm">{reportsTo.data.name}</Anchor> : <Text fz="sm" c="dimmed">—</Text>}</Fact>
