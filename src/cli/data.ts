@@ -12,7 +12,8 @@ import { findOrganisationBySlug, insertOrganisation, listOrganisations } from '.
 import { findUserByEmail, findUserForLogin } from '../domain/users/queries.ts'
 import { createUser, listUsers } from '../domain/users/service.ts'
 import { AppError, fromDatabaseError } from '../lib/errors.ts'
-import { exportOrganisation, exportOrganisationCsv } from './export.ts'
+import { TABLE_TYPES } from '../domain/imports/export-tables.ts'
+import { exportLabel, exportOrganisation, exportOrganisationCsv } from './export.ts'
 import { openDatabase } from './serve.ts'
 
 const SLUG_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/
@@ -211,6 +212,10 @@ function registerTokens(program: Command) {
     })
 }
 
+/** "55 accounts, 6 moments, …": the core entities always, other tables when they had rows. */
+const summary = (counts: Record<string, number>) =>
+  Object.entries(counts).filter(([type, n]) => n > 0 || !TABLE_TYPES.includes(type)).map(([type, n]) => `${count(n)} ${exportLabel(type, n)}`).join(', ')
+
 function registerExport(program: Command) {
   program
     .command('export')
@@ -225,15 +230,12 @@ function registerExport(program: Command) {
         if (opts.csv) {
           await mkdir(opts.csv, { recursive: true })
           const counts = await exportOrganisationCsv(db, org, opts.csv)
-          console.error(`Exported ${Object.entries(counts).map(([type, n]) => `${count(n)} ${type}s`).join(', ')} of ${org.slug} to ${opts.csv} in ${((Date.now() - started) / 1000).toFixed(1)} s`)
+          console.error(`Exported ${summary(counts)} of ${org.slug} to ${opts.csv} in ${((Date.now() - started) / 1000).toFixed(1)} s`)
           return
         }
         const counts = await exportOrganisation(db, org, opts.out)
         const total = Object.values(counts).reduce((a, b) => a + b, 0)
-        // API-shaped types are singular ("account"), table types are table names ("plan_activities").
-        const label = (type: string, n: number) => (type === 'audit' ? 'audit entries' : type.includes('_') || type.endsWith('s') ? type.replace(/_/g, ' ') : n === 1 ? type : `${type}s`)
-        const parts = Object.entries(counts).filter(([type, n]) => n > 0 || !type.includes('_')).map(([type, n]) => `${count(n)} ${label(type, n)}`).join(', ')
-        console.error(`Exported ${count(total)} records of ${org.slug}${opts.out ? ` to ${opts.out}` : ''} in ${((Date.now() - started) / 1000).toFixed(1)} s: ${parts}`)
+        console.error(`Exported ${count(total)} records of ${org.slug}${opts.out ? ` to ${opts.out}` : ''} in ${((Date.now() - started) / 1000).toFixed(1)} s: ${summary(counts)}`)
       })
     })
 }

@@ -3,7 +3,7 @@ import { open } from 'node:fs/promises'
 import type { Writable } from 'node:stream'
 import { join } from 'node:path'
 import { Presets, SingleBar } from 'cli-progress'
-import { stringify } from 'csv-stringify'
+import { stringify } from 'csv-stringify/sync'
 import { sql } from 'kysely'
 import type { Db } from '../db/connect.ts'
 import type { OrganisationRow } from '../db/schema.ts'
@@ -157,6 +157,16 @@ export async function exportOrganisation(db: Db, org: OrganisationRow, file: str
   return counts
 }
 
+/**
+ * How a summary names `n` records of a type: API-shaped types are singular words ("account"),
+ * table types are plural table names ("plan_activities").
+ */
+export function exportLabel(type: string, n: number): string {
+  if (type === 'audit') return n === 1 ? 'audit entry' : 'audit entries'
+  if (TABLE_TYPES.includes(type)) return type.replace(/_/g, ' ')
+  return n === 1 ? type : `${type}s`
+}
+
 /** The CSV files: the API-shaped entities, then tables as stored (column names in camelCase). */
 export const CSV_TYPES = ['account', 'stakeholder', 'relationship', 'experience', 'moments', 'plan_activities', 'revenue_entries', 'opportunities', 'survey_responses', 'escalations', 'referrals'] as const
 const camel = (key: string) => key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())
@@ -182,22 +192,24 @@ export async function exportOrganisationCsv(db: Db, org: OrganisationRow, folder
   for (const type of CSV_TYPES) {
     const isTable = TABLE_TYPES.includes(type)
     const out = await openDestination(join(folder, isTable ? `${type}.csv` : `${type}s.csv`))
-    const csv = stringify({ bom: true })
-    csv.on('data', (chunk: Buffer | string) => void out.write(String(chunk)))
     let header: string[] | null = null
+    let isFirst = true
     try {
+      // A page at a time, each written before the next is read: memory stays flat, whatever the size.
       for await (const items of readPages(db, org, type)) {
+        const records: string[][] = []
         for (const item of items as Record<string, unknown>[]) {
           if (!header) {
             header = Object.keys(item)
-            csv.write(isTable ? header.map(camel) : header)
+            records.push(isTable ? header.map(camel) : header)
           }
-          csv.write(header.map((k) => cell(item[k])))
+          records.push(header.map((k) => cell(item[k])))
           counts[type]++
         }
+        if (!records.length) continue
+        await out.write(stringify(records, { bom: isFirst }))
+        isFirst = false
       }
-      csv.end()
-      await once(csv, 'end')
     } finally {
       await out.close()
     }

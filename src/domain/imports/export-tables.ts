@@ -1,8 +1,8 @@
 import { sql, type RawBuilder } from 'kysely'
 import type { Db } from '../../db/connect.ts'
-import { addDetail, addFailure } from './report.ts'
+import { addFailure } from './report.ts'
 import { anyRef, recordRef, requiredUserRef, rewriteUuids, userRef, type Mapper } from './ids.ts'
-import type { Item, Local, Row } from './jsonl-records.ts'
+import { countInserted, type Item, type Local, type Row } from './jsonl-records.ts'
 
 // Everything else an organisation owns, exported table by table as stored (snake_case columns
 // without org_id), in foreign-key order, after the API-shaped records (users … experiences) and
@@ -81,9 +81,9 @@ function columnsOf(db: Db, table: string): Promise<Column[]> {
 export async function* readTableRows(db: Db, orgId: string, spec: TableSpec, pageSize = 500): AsyncGenerator<Row[]> {
   const columns = (await columnsOf(db, spec.table)).map((c) => sql.ref(c.name))
   const order = sql.join(spec.key.map((k) => sql.ref(k)))
+  const keyset = spec.key.length === 1 && spec.key[0] === 'id'
   let after: string | null = null
   for (let offset = 0; ; offset += pageSize) {
-    const keyset = spec.key.length === 1 && spec.key[0] === 'id'
     const where: RawBuilder<unknown> = keyset && after ? sql`AND id > ${after}` : sql``
     const page: RawBuilder<unknown> = keyset ? sql`` : sql`OFFSET ${offset}`
     const { rows }: { rows: Row[] } = await sql<Row>`SELECT ${sql.join(columns)} FROM ${sql.table(spec.table)} WHERE org_id = ${orgId} ${where} ORDER BY ${order} LIMIT ${pageSize} ${page}`.execute(db)
@@ -141,8 +141,5 @@ export async function insertTableRows(trx: Db, m: Mapper, table: string, items: 
         WHERE ROW(${sql.join(rest.map((c) => sql.ref(`${table}.${c}`)))}) IS DISTINCT FROM ROW(${sql.join(rest.map((c) => sql.ref(`excluded.${c}`)))})`
     : sql`ON CONFLICT DO NOTHING`
   const result = await sql<{ one: number }>`INSERT INTO ${sql.table(table)} (${names}) VALUES ${rows} ${conflict} RETURNING 1 AS one`.execute(trx)
-  const inserted = result.rows.length
-  local.report.created += inserted
-  local.report.skippedDuplicate += tuples.length - inserted
-  addDetail(local.report, table.replace(/_/g, ' '), inserted)
+  countInserted(local, table.replace(/_/g, ' '), tuples.length, result.rows.length)
 }

@@ -20,7 +20,7 @@ const list = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => ty
 const surveyAnswer = (e: Row) => e.source === 'survey' && isUuid(e.externalId)
 
 /** Created and skipped counts of a batch whose inserts returned `inserted` rows. */
-function count(local: Local, label: string, rows: number, inserted: number) {
+export function countInserted(local: Local, label: string, rows: number, inserted: number) {
   local.report.created += inserted
   local.report.skippedDuplicate += rows - inserted
   addDetail(local.report, label, inserted)
@@ -86,7 +86,7 @@ export async function insertRecords(trx: Db, m: Mapper, type: string, items: Ite
       id: m.record(String(a.id)), org_id: orgId, name: String(a.name), domains: list(a.domains), tier: String(a.tier), industry: text(a.industry), owner_id: userRef(m, a.ownerId),
       status: String(a.status), notes: text(a.notes), created_at: date(a.createdAt) ?? undefined, updated_at: date(a.updatedAt) ?? undefined, archived_at: date(a.archivedAt),
     }))).onConflict((oc) => oc.doNothing()).returning('id').execute()
-    return count(local, 'accounts', rows.length, r.length)
+    return countInserted(local, 'accounts', rows.length, r.length)
   }
   if (type === 'stakeholder') {
     const r = await trx.insertInto('stakeholders').values(rows.map((s) => ({
@@ -97,7 +97,7 @@ export async function insertRecords(trx: Db, m: Mapper, type: string, items: Ite
       created_at: date(s.createdAt) ?? undefined, updated_at: date(s.updatedAt) ?? undefined, archived_at: date(s.archivedAt),
     }))).onConflict((oc) => oc.doNothing()).returning('id').execute()
     for (const s of rows) if (typeof s.reportsToId === 'string') local.reportsTo.push([m.record(String(s.id)), m.record(s.reportsToId)])
-    return count(local, 'stakeholders', rows.length, r.length)
+    return countInserted(local, 'stakeholders', rows.length, r.length)
   }
   if (type === 'relationship') {
     const values = withUser(m, items, local, 'userId').map(([{ data: x }, user]) => ({
@@ -105,7 +105,7 @@ export async function insertRecords(trx: Db, m: Mapper, type: string, items: Ite
       target_strength: Number(x.targetStrength), private_notes: text(x.privateNotes), created_at: date(x.createdAt) ?? undefined, updated_at: date(x.updatedAt) ?? undefined, archived_at: date(x.archivedAt),
     }))
     const r = values.length ? await trx.insertInto('relationships').values(values).onConflict((oc) => oc.doNothing()).returning('id').execute() : []
-    return count(local, 'relationships', values.length, r.length)
+    return countInserted(local, 'relationships', values.length, r.length)
   }
   if (type === 'experience') {
     const r = await trx.insertInto('experiences').values(rows.map((e) => ({
@@ -119,7 +119,7 @@ export async function insertRecords(trx: Db, m: Mapper, type: string, items: Ite
     const eu = fresh.flatMap((e) => list(e.userIds).map((u) => userRef(m, u)).filter((u): u is string => !!u).map((u) => ({ org_id: orgId, experience_id: m.record(String(e.id)), user_id: u })))
     if (es.length) await trx.insertInto('experience_stakeholders').values(es).onConflict((oc) => oc.doNothing()).execute()
     if (eu.length) await trx.insertInto('experience_users').values(eu).onConflict((oc) => oc.doNothing()).execute()
-    return count(local, 'experiences', rows.length, r.length)
+    return countInserted(local, 'experiences', rows.length, r.length)
   }
   if (type === 'audit') return insertAudit(trx, m, rows, local)
 }

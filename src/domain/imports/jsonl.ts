@@ -91,9 +91,12 @@ async function applyDeferred(db: Db, m: Mapper, state: State) {
       const manager = m.users.get(managerId)
       if (manager) await trx.updateTable('users').set({ manager_id: manager }).where('org_id', '=', m.orgId).where('id', '=', userId).where('manager_id', 'is', null).execute()
     }
-    for (const [id, boss] of reportsTo) {
-      await trx.updateTable('stakeholders').set({ reports_to_id: boss }).where('org_id', '=', m.orgId).where('id', '=', id).where('reports_to_id', 'is', null)
-        .where((eb) => eb.exists(eb.selectFrom('stakeholders as s').select('s.id').where('s.org_id', '=', m.orgId).where('s.id', '=', boss))).execute()
+    // One statement for every stakeholder's reports-to, to a stakeholder that was imported.
+    if (reportsTo.length) {
+      await sql`UPDATE stakeholders s SET reports_to_id = d.boss
+        FROM unnest(${reportsTo.map(([id]) => id)}::uuid[], ${reportsTo.map(([, boss]) => boss)}::uuid[]) AS d(id, boss)
+        WHERE s.org_id = ${m.orgId} AND s.id = d.id AND s.reports_to_id IS NULL
+          AND EXISTS (SELECT 1 FROM stakeholders b WHERE b.org_id = ${m.orgId} AND b.id = d.boss)`.execute(trx)
     }
   })
 }

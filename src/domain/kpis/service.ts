@@ -94,13 +94,13 @@ export async function getSeries(db: Db, actor: Actor, query: SeriesQuery) {
 async function voiceByWeek(db: Db, actor: Actor, scope: ScopeType, id: string, from: string | undefined, to: string | undefined) {
   const filter: Partial<ResultsQuery> = scope === 'account' ? { accountId: id } : scope === 'user' ? { ownerId: id } : scope === 'team' ? { teamOf: id } : scope === 'tier' ? { tier: id } : {}
   // The weeks shown: from the week of `from` to the end of the week of `to` (its last point).
-  const since = {
+  const range = {
     ...(from ? { from: `${weekStartOf(from)}T00:00:00.000Z` } : {}),
     ...(to ? { to: new Date(Date.parse(`${weekStartOf(to)}T00:00:00.000Z`) + 7 * 86_400_000).toISOString() } : {}),
   }
   const byWeek = async (kind: 'nps' | 'csat' | 'esat') => {
     if (kind === 'esat' && scope !== 'org' && scope !== 'team') return new Map<string, Stats>()
-    const results = await computeResults(db, actor, { kind, period: 'week', ...since, ...filter })
+    const results = await computeResults(db, actor, { kind, period: 'week', ...range, ...filter })
     return new Map(results.trend.map((t) => [t.period, t.stats]))
   }
   const [nps, csat, esat] = await Promise.all([byWeek('nps'), byWeek('csat'), byWeek('esat')])
