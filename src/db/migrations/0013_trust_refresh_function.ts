@@ -4,7 +4,11 @@ import { sql, type Kysely } from 'kysely'
 //
 // tend_trust_entry is one experience of a stakeholder's history as text (the format parseHistory
 // reads, see trust/queries.ts): a SQL function the planner inlines, so the full recompute's
-// cursor and the refresh below build the same text from one definition at no cost.
+// cursor and the refresh below build the same text from one definition at no cost. concat()
+// writes an empty string for NULL (unrated, no user). occurredAt is in whole milliseconds, so
+// rounding the float epoch (cheaper than extract's numeric) is exact. Kinds have no CHECK
+// constraint: one written around the API could hold a separator; any kind outside the vocabulary
+// weighs the same in the model, so a blank in its place changes nothing.
 //
 // tend_trust_scoring_rows takes the refresh's advisory locks and then reads what it scores, in
 // one call: a PL/pgSQL function keeps its statements' plans for the session (no planning per
