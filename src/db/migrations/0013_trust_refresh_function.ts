@@ -14,7 +14,7 @@ import { sql, type Kysely } from 'kysely'
 // one call: a PL/pgSQL function keeps its statements' plans for the session (no planning per
 // write) and, being volatile, runs each statement with a new snapshot, so the read sees what
 // concurrent refreshes committed before the locks were granted.
-const STATEMENTS = [
+export const STATEMENTS = [
   `CREATE FUNCTION tend_trust_entry(p_id uuid, p_at timestamptz, p_valence smallint, p_kind text, p_direction text,
        p_initiator text, p_depth text, p_source text, p_user uuid)
      RETURNS text LANGUAGE sql STABLE PARALLEL SAFE AS $$

@@ -4,7 +4,7 @@ import fc from 'fast-check'
 import { experienceDraftArb } from '../../../test/trust-arbitraries.ts'
 import {
   DAY_MS, SOURCES,
-  computeAggregateScore, computeExactTrustScore, computeState, computeTrustScore, computeTrustTrend,
+  canonicalOrder, computeAggregateScore, computeExactTrustScore, computeState, computeTrustScore, computeTrustTrend,
   isMeaningfulExperience, isNegativeExperience,
   type TrustExperience,
 } from './model.ts'
@@ -34,6 +34,20 @@ const exp = (id: string, occurredAt: number, over: Partial<TrustExperience> = {}
 })
 const exact = (h: readonly TrustExperience[], cadenceDays: number, at = AS_OF) =>
   computeExactTrustScore(h, { cadenceDays }, at)
+
+describe('canonical order', () => {
+  test('is the stable (time, id) order, for short histories (insertion sort) and long ones (typed-array sort)', () => {
+    // Few instants and few ids: same-time experiences and repeated ids (one experience, several users) are common.
+    const itemArb = fc.tuple(fc.integer({ min: 0, max: 9 }), fc.integer({ min: 0, max: 5 }))
+      .map(([t, k]): TrustExperience => ({ ...exp(`e${k}`, AS_OF - t * DAY_MS) }))
+    fc.assert(fc.property(fc.array(itemArb, { maxLength: 80 }), (items) => {
+      const order = canonicalOrder(items)
+      const expected = items.map((_, i) => i).sort((x, y) => items[x]!.occurredAt - items[y]!.occurredAt
+        || (items[x]!.id < items[y]!.id ? -1 : items[x]!.id > items[y]!.id ? 1 : 0) || x - y)
+      assert.deepEqual(order === null ? items.map((_, i) => i) : [...order], expected)
+    }), { numRuns: 500 })
+  })
+})
 
 describe('T1 culmination: the score depends on the whole history', () => {
   test('an earlier rated experience moves the score in its direction, not only the last event', () => {

@@ -231,6 +231,25 @@ function orderByKey(keys: Float64Array): Uint32Array {
   return order
 }
 
+/** Up to this many experiences, an insertion sort beats the typed-array sort's setup. */
+const SMALL_HISTORY = 32
+
+/** canonicalOrder's permutation by insertion sort: stable, so equal ones keep their input order. */
+function insertionOrder(experiences: readonly TrustExperience[]): Uint32Array {
+  const order = new Uint32Array(experiences.length)
+  for (let i = 0; i < order.length; i++) {
+    const e = experiences[i]!
+    let j = i
+    for (; j > 0; j--) {
+      const prior = experiences[order[j - 1]!]!
+      if (prior.occurredAt < e.occurredAt || (prior.occurredAt === e.occurredAt && prior.id <= e.id)) break
+      order[j] = order[j - 1]!
+    }
+    order[j] = i
+  }
+  return order
+}
+
 /**
  * The permutation that puts experiences in canonical (occurredAt, id) order (equal ones keep their
  * input order), or null when they already are in it. occurredAt must be finite.
@@ -243,6 +262,7 @@ export function canonicalOrder(experiences: readonly TrustExperience[]): Uint32A
     isSorted = a.occurredAt < b.occurredAt || (a.occurredAt === b.occurredAt && a.id <= b.id)
   }
   if (isSorted) return null
+  if (experiences.length <= SMALL_HISTORY) return insertionOrder(experiences)
   let earliest = Infinity
   for (const e of experiences) earliest = Math.min(earliest, e.occurredAt)
   const order = orderByKey(Float64Array.from(experiences, (e) => e.occurredAt - earliest))

@@ -91,27 +91,26 @@ export async function listStaleStakeholders(db: Db, before: Date, limit: number)
 }
 
 /**
- * A stakeholder's history as one text: its experiences separated by ';', each as
- * `id,t,valence,kind,direction,initiator,depth,source,user_id` (SQL function tend_trust_entry,
- * migration 0013) with occurredAt as epoch ms (`t`), an empty valence when unrated and an empty
- * user_id when it has no user. An experience shared with several of our people appears once per
- * user. In no particular order (see parseHistory).
+ * A stakeholder's history as one bytea: a 64-byte entry per experience and user of ours (SQL
+ * function tend_trust_entry, migration 0014, read by parseHistory), in no particular order. An
+ * experience shared with several of our people appears once per user.
  *
- * One text per stakeholder keeps the bulk read cheap on both sides: the database groups with a
- * hash aggregate (no sort of millions of rows), and JavaScript splits a few large strings rather
- * than receiving a row object per experience.
+ * One value per stakeholder keeps the bulk read cheap on both sides: the database groups with a
+ * hash aggregate (no sort of millions of rows) and the entries' words are small codes, built by
+ * the parallel workers where there are any; JavaScript reads fixed offsets rather than splitting
+ * text or receiving a row object per experience.
  */
-const ENTRY = sql<string>`tend_trust_entry(e.id, e.occurred_at, e.valence, e.kind, e.direction, e.initiator, e.depth, e.source, eu.user_id)`
-const HISTORY = sql<string>`string_agg(${ENTRY}, ';')`
+const ENTRY = sql<Uint8Array>`tend_trust_entry(e.id, e.occurred_at, e.valence, e.kind, e.direction, e.initiator, e.depth, e.source, eu.user_id)`
+const HISTORY = sql<Uint8Array>`string_agg(${ENTRY}, ''::bytea)`
 const HISTORY_SOURCE = sql`experience_stakeholders es
     JOIN experiences e ON e.org_id = es.org_id AND e.id = es.experience_id
     LEFT JOIN experience_users eu ON eu.org_id = e.org_id AND eu.experience_id = e.id`
 
-export type HistoryText = { stakeholder_id: string; history: string }
+export type HistoryBytes = { stakeholder_id: string; history: Uint8Array }
 
 /** Every history of the organisation as of asOf, one row per stakeholder with experiences. */
 function allHistoriesQuery(orgId: string, asOf: Date) {
-  return sql<HistoryText>`SELECT es.stakeholder_id, ${HISTORY} AS history FROM ${HISTORY_SOURCE}
+  return sql<HistoryBytes>`SELECT es.stakeholder_id, ${HISTORY} AS history FROM ${HISTORY_SOURCE}
     WHERE es.org_id = ${orgId} AND e.archived_at IS NULL AND e.occurred_at <= ${asOf}
     GROUP BY es.stakeholder_id`
 }
@@ -135,18 +134,18 @@ export type ScoringRow = {
   state: string | null
   experience_count: number | null
   relationships: RelationshipTuple[]
-  history: string | null
+  history: Uint8Array | null
 }
 
-// The same columns as tend_trust_scoring_rows (migration 0013) returns for the refresh: a change
+// The same columns as tend_trust_scoring_rows (migrations 0013 and 0014) returns for the refresh: a change
 // here needs a migration there. trust.test.ts and recompute.test.ts compare both paths row for row.
 const STAKEHOLDER_FIELDS = sql`s.id, s.account_id, s.influence, s.archived_at IS NULL AS is_active,
   (SELECT coalesce(json_agg(json_build_array(r.id, r.user_id, r.cadence_days, r.importance, r.archived_at IS NULL)), '[]')
     FROM relationships r WHERE r.org_id = s.org_id AND r.stakeholder_id = s.id) AS relationships`
 
 /**
- * What a refresh reads, after taking its locks, in one call (tend_trust_scoring_rows, migration
- * 0013): these stakeholders (`is_given`) with their histories as of asOf, and the other
+ * What a refresh reads, after taking its locks, in one call (tend_trust_scoring_rows, migrations
+ * 0013 and 0014): these stakeholders (`is_given`) with their histories as of asOf, and the other
  * stakeholders of their accounts and of `accountIds` with their stored scores.
  *
  * The locks serialise score refreshes per account (per stakeholder when it has none) until the
@@ -174,7 +173,7 @@ export async function listAccountIds(db: Db, orgId: string): Promise<string[]> {
 }
 
 /** Reads every history of an organisation, a page at a time, then lets go of what it kept. */
-export type HistoryReader = { fetch: (count: number) => Promise<HistoryText[]>; close: () => Promise<void> }
+export type HistoryReader = { fetch: (count: number) => Promise<HistoryBytes[]>; close: () => Promise<void> }
 
 const HISTORIES = sql.raw('trust_histories')
 
@@ -209,7 +208,7 @@ export async function openHistories(db: Db, orgId: string, asOf: Date, inTransac
       if (can.lz4) await sql`SET LOCAL default_toast_compression = lz4`.execute(trx)
       await sql`DROP TABLE IF EXISTS ${HISTORIES}`.execute(trx)
       // OFFSET 0 keeps the entries in a subquery of their own, built by the workers.
-      await sql`CREATE TEMPORARY TABLE ${HISTORIES} AS SELECT stakeholder_id, string_agg(entry, ';') AS history FROM (
+      await sql`CREATE TEMPORARY TABLE ${HISTORIES} AS SELECT stakeholder_id, string_agg(entry, ''::bytea) AS history FROM (
           SELECT es.stakeholder_id, ${ENTRY} AS entry FROM ${HISTORY_SOURCE}
           WHERE es.org_id = ${orgId} AND e.archived_at IS NULL AND e.occurred_at <= ${asOf} OFFSET 0) AS entries
         GROUP BY stakeholder_id`.execute(trx)
@@ -218,7 +217,7 @@ export async function openHistories(db: Db, orgId: string, asOf: Date, inTransac
     let after: string | null = null
     return {
       fetch: async (count) => {
-        const { rows } = await sql<HistoryText>`SELECT stakeholder_id, history FROM ${HISTORIES}
+        const { rows } = await sql<HistoryBytes>`SELECT stakeholder_id, history FROM ${HISTORIES}
           WHERE ${after === null ? sql`true` : sql`stakeholder_id > ${after}`} ORDER BY stakeholder_id LIMIT ${sql.lit(count)}`.execute(db)
         after = rows.at(-1)?.stakeholder_id ?? after
         return rows
@@ -234,7 +233,7 @@ export async function openHistories(db: Db, orgId: string, asOf: Date, inTransac
     await sql`DECLARE ${HISTORIES} NO SCROLL CURSOR WITH HOLD FOR ${allHistoriesQuery(orgId, asOf)}`.execute(trx)
   })
   return {
-    fetch: async (count) => (await sql<HistoryText>`FETCH FORWARD ${sql.lit(count)} FROM ${HISTORIES}`.execute(db)).rows,
+    fetch: async (count) => (await sql<HistoryBytes>`FETCH FORWARD ${sql.lit(count)} FROM ${HISTORIES}`.execute(db)).rows,
     close: async () => void (await sql`CLOSE ${HISTORIES}`.execute(db)),
   }
 }

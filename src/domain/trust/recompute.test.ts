@@ -124,7 +124,7 @@ describe('trust: the full recompute and the refresh after each write', () => {
     const readAll = (pageSize: number) => db.connection().execute(async (conn) => {
       const reader = await openHistories(conn, org.id, new Date(), (work) => conn.transaction().execute(work))
       const pages: number[] = []
-      const all: { stakeholder_id: string; history: string }[] = []
+      const all: { stakeholder_id: string; history: Uint8Array }[] = []
       // At most 10 pages: a reader that repeats itself fails here rather than running forever.
       for (let rows = await reader.fetch(pageSize); rows.length > 0 && pages.length < 10; rows = await reader.fetch(pageSize)) {
         pages.push(rows.length)

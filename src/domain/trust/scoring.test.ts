@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import fc from 'fast-check'
-import { experienceDraftArb } from '../../../test/trust-arbitraries.ts'
-import type { TrustExperience } from './model.ts'
-import { parseHistory } from './scoring.ts'
+import { encodeEntries, experienceDraftArb } from '../../../test/trust-arbitraries.ts'
+import { HISTORY_ENTRY_BYTES, parseHistory } from './scoring.ts'
 
-// parseHistory turns the text the database builds (queries.ts) into a stakeholder's history: the
+// parseHistory turns the bytes the database builds (tend_trust_entry, migration 0014) into a stakeholder's history: the
 // recompute and the refresh both score what it returns, so its order and grouping must not
 // depend on the order in which the database happened to aggregate the entries.
 
@@ -18,19 +17,13 @@ const experienceArb = fc.tuple(experienceDraftArb(fc.integer({ min: 0, max: 6 })
 const historyArb = fc.uniqueArray(fc.uuid(), { minLength: 1, maxLength: 12 }).chain((ids) =>
   fc.tuple(fc.constant(ids), fc.array(experienceArb, { minLength: ids.length, maxLength: ids.length })))
 
-/** One entry per (experience, user), one with an empty user when it has none, as the SQL writes them. */
-function entriesOf(experiences: (TrustExperience & { users: string[] })[]): string[] {
-  return experiences.flatMap((e) => (e.users.length ? e.users : ['']).map((u) =>
-    [e.id, e.occurredAt, e.valence ?? '', e.kind, e.direction, e.initiator, e.depth, e.source, u].join(',')))
-}
-
 describe('trust: parseHistory', () => {
   test('gives the experiences in (time, id) order, each once with all its users, whatever the order of the entries', () => {
     fc.assert(fc.property(historyArb, fc.infiniteStream(fc.double({ min: 0, max: 1, noNaN: true })), ([ids, drafts], noise) => {
       const experiences = drafts.map((d, i) => ({ ...d, id: ids[i]! }))
-      const entries = entriesOf(experiences)
+      const entries = encodeEntries(experiences)
       const shuffled = entries.map((entry) => ({ entry, key: noise.next().value })).sort((a, b) => a.key - b.key).map((x) => x.entry)
-      const history = parseHistory('s', shuffled.join(';'))
+      const history = parseHistory('s', Buffer.concat(shuffled))
       const expected = [...experiences].sort((a, b) => a.occurredAt - b.occurredAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
       assert.deepEqual(history.experiences.map((e) => e.id), expected.map((e) => e.id))
       assert.deepEqual(history.users.map((u) => [...u].sort()), expected.map((e) => [...e.users].sort()))
@@ -40,4 +33,8 @@ describe('trust: parseHistory', () => {
       }
     }), { numRuns: 300 })
   })
+})
+
+test('trust: parseHistory refuses bytes that are not whole entries', () => {
+  assert.throws(() => parseHistory('s', new Uint8Array(HISTORY_ENTRY_BYTES + 1)), /not a whole number of entries/)
 })

@@ -30,24 +30,59 @@ export function stakeholderWeight(influence: number, importance: number | null):
 /** A stakeholder's experiences in canonical (occurredAt, id) order, and the users of each. */
 export type History = { stakeholderId: string; experiences: TrustExperience[]; users: string[][] }
 
-// The vocabulary's own strings: experiences keep these rather than a copy per row.
-const WORDS = new Map<string, string>([...EXPERIENCE_KINDS, ...DIRECTIONS, ...INITIATORS, ...DEPTHS, ...SOURCES].map((w) => [w, w]))
-const word = (w: string | undefined) => (w === undefined ? '' : (WORDS.get(w) ?? w))
+/** Bytes per entry of a history as the database builds it (tend_trust_entry, migration 0014). */
+export const HISTORY_ENTRY_BYTES = 64
+const AT = 36
+const CODES = 44
+const USER = 48
+/** The word of each code (1 + its index in the vocabulary's list; 0, or a code past the list, is an unknown word). */
+const wordsOf = (list: readonly string[]) => ['', ...list]
+const KINDS = wordsOf(EXPERIENCE_KINDS) as ExperienceKind[]
+const DIRECTION_WORDS = wordsOf(DIRECTIONS) as Direction[]
+const INITIATOR_WORDS = wordsOf(INITIATORS) as Initiator[]
+const DEPTH_WORDS = wordsOf(DEPTHS) as Depth[]
+const SOURCE_WORDS = wordsOf(SOURCES) as Source[]
+const word = <W extends string>(words: readonly W[], code: number): W => words[code] ?? ('' as W)
+
+// Our people are few: each one's id string is made once and then shared by every entry.
+const userIds = new Map<string, string>()
+function userIdAt(b: Buffer, o: number): string {
+  let isNone = true
+  for (let k = o; k < o + 16 && isNone; k++) isNone = b[k] === 0
+  if (isNone) return ''
+  const key = b.toString('latin1', o, o + 16)
+  let id = userIds.get(key)
+  if (id === undefined) {
+    const h = b.toString('hex', o, o + 16)
+    id = `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`
+    if (userIds.size >= 10_000) userIds.clear()
+    userIds.set(key, id)
+  }
+  return id
+}
 
 /**
- * A stakeholder's history from its text (see queries.ts): in canonical order, one experience with
- * all its users per id. Each entry is `id,t,valence,kind,direction,initiator,depth,source,user_id`.
+ * A stakeholder's history from the bytes the database builds (tend_trust_entry, migration 0014:
+ * one 64-byte entry per experience and user, in no particular order): in canonical order, one
+ * experience with all its users per id.
  */
-export function parseHistory(stakeholderId: string, text: string): History {
+export function parseHistory(stakeholderId: string, bytes: Uint8Array): History {
+  const b = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  if (b.length % HISTORY_ENTRY_BYTES !== 0) throw new Error(`history of ${stakeholderId}: ${b.length} bytes is not a whole number of entries`)
   const parsed: TrustExperience[] = []
   const userOf: string[] = []
-  for (const entry of text.split(';')) {
-    const [id = '', t, valence, kind, direction, initiator, depth, source, user = ''] = entry.split(',')
+  for (let o = 0; o < b.length; o += HISTORY_ENTRY_BYTES) {
+    const codes = b.readInt32BE(o + CODES)
+    const valence = codes & 7
     parsed.push({
-      id, occurredAt: Number(t), valence: valence ? Number(valence) : null, kind: word(kind) as ExperienceKind, direction: word(direction) as Direction,
-      initiator: word(initiator) as Initiator, depth: word(depth) as Depth, source: word(source) as Source,
+      id: b.toString('latin1', o, o + AT),
+      // Two halves rather than a BigInt: exact for any time a Date can hold.
+      occurredAt: b.readInt32BE(o + AT) * 4_294_967_296 + b.readUInt32BE(o + AT + 4),
+      valence: valence === 0 ? null : valence - 3,
+      kind: word(KINDS, (codes >> 3) & 31), direction: word(DIRECTION_WORDS, (codes >> 8) & 7), initiator: word(INITIATOR_WORDS, (codes >> 11) & 3),
+      depth: word(DEPTH_WORDS, (codes >> 13) & 3), source: word(SOURCE_WORDS, (codes >> 15) & 7),
     })
-    userOf.push(user)
+    userOf.push(userIdAt(b, o + USER))
   }
   const order = canonicalOrder(parsed)
   const experiences: TrustExperience[] = []

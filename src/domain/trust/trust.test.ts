@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { assertProblem, call, expectTenantIsolation, makeOrg, useTestEnv, type TestOrg } from '../../../test/helpers.ts'
+import { sql } from 'kysely'
+import { encodeEntries } from '../../../test/trust-arbitraries.ts'
 import type { App } from '../../http/app.ts'
+import { DEPTHS, DIRECTIONS, EXPERIENCE_KINDS, INITIATORS, SOURCES, type TrustExperience } from './model.ts'
+import { parseHistory } from './scoring.ts'
 
 const env = useTestEnv()
 const DAY = 86_400_000
@@ -114,5 +118,36 @@ describe('trust engine API', () => {
       { method: 'GET', url: `/api/v1/accounts/${account.id}/trust` },
     ], t)
     assert.equal((await call(app, other.admin, { method: 'GET', url: '/api/v1/trust/attention?scope=org' })).json().items.length, 0)
+  })
+})
+
+describe('trust: the history entry the database builds (tend_trust_entry)', () => {
+  test('is the layout parseHistory reads, for every word of the vocabulary, every valence and with or without a user', async () => {
+    const { db } = env
+    const user = '0b0e5f42-6a3c-4a57-9d2e-7c1f00a1b2c3'
+    const experiences: (TrustExperience & { users: string[] })[] = EXPERIENCE_KINDS.map((kind, i) => ({
+      id: `5d7e9a10-0000-4000-8000-${String(i).padStart(12, '0')}`,
+      // Milliseconds, a time before 1970 and one far ahead: the 64-bit epoch both ways.
+      occurredAt: [Date.UTC(2026, 10, 3, 9, 41, 7, 123), Date.UTC(1969, 6, 20, 20, 17, 40, 1), Date.UTC(2100, 0, 1)][i % 3]!,
+      kind,
+      valence: [null, -2, -1, 0, 1, 2][i % 6]!,
+      direction: DIRECTIONS[i % DIRECTIONS.length]!,
+      initiator: INITIATORS[i % INITIATORS.length]!,
+      depth: DEPTHS[i % DEPTHS.length]!,
+      source: SOURCES[i % SOURCES.length]!,
+      users: i % 2 === 0 ? [user] : [],
+    }))
+    for (const [i, e] of experiences.entries()) {
+      const { rows: [row] } = await sql<{ entry: Uint8Array }>`SELECT tend_trust_entry(${e.id}::uuid, ${new Date(e.occurredAt)}::timestamptz,
+          ${e.valence}::smallint, ${e.kind}, ${e.direction}, ${e.initiator}, ${e.depth}, ${e.source}, ${e.users[0] ?? null}::uuid) AS entry`.execute(db)
+      assert.deepEqual(Buffer.from(row!.entry), encodeEntries([e])[0], `entry of experience ${i} (${e.kind})`)
+      const { experiences: [parsed], users } = parseHistory('s', row!.entry)
+      const { users: expectedUsers, ...fields } = e
+      assert.deepEqual(parsed, fields)
+      assert.deepEqual(users, [expectedUsers])
+    }
+    // A kind outside the vocabulary (no CHECK constraint holds it) reads back as an unknown word: weight 1, as any other.
+    const { rows: [odd] } = await sql<{ entry: Uint8Array }>`SELECT tend_trust_entry(gen_random_uuid(), now(), NULL, 'kind, with; separators', 'mutual', 'us', 'routine', 'manual', NULL) AS entry`.execute(db)
+    assert.equal(parseHistory('s', odd!.entry).experiences[0]!.kind, '')
   })
 })
