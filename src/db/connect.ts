@@ -21,6 +21,14 @@ const PARSERS: Record<number, (value: string) => unknown> = {
 }
 for (const [oid, parse] of Object.entries(PARSERS)) pg.types.setTypeParser(Number(oid), parse)
 
+// bytea as a Buffer on both, from its hex text: node-postgres does this natively; PGlite's own
+// parser converts byte by byte (seconds for the trust recompute's tens of megabytes of histories).
+const BYTEA = 17
+const PGLITE_PARSERS: Record<number, (value: string) => unknown> = {
+  ...PARSERS,
+  [BYTEA]: (value) => Buffer.from(value.slice(2), 'hex'),
+}
+
 export class DataDirLockedError extends Error {
   constructor(readonly dataDir: string, readonly pid: number) {
     super(
@@ -87,7 +95,7 @@ export async function connect(options: ConnectOptions): Promise<DbHandle> {
   try {
     const pglite = await PGlite.create(isMemory ? dataDir : join(dataDir, 'pg'), {
       extensions: { pg_trgm },
-      parsers: PARSERS,
+      parsers: PGLITE_PARSERS,
       ...(options.pgliteImage ? { loadDataDir: options.pgliteImage } : {}),
     })
     const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) })
