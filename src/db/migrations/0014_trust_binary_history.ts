@@ -31,8 +31,10 @@ const WORDS = {
   depth: ['routine', 'meaningful', 'personal'],
   source: ['manual', 'email', 'calendar', 'import', 'survey'],
 }
+// A CASE per word list: array_position on the same lists made the whole recompute's entries
+// cost several times more on PGlite.
 const code = (word: keyof typeof WORDS, shift: number) =>
-  `(coalesce(array_position(ARRAY[${WORDS[word].map((w) => `'${w}'`).join(', ')}]::text[], p_${word}), 0) << ${shift})`
+  `(CASE p_${word} ${WORDS[word].map((w, i) => `WHEN '${w}' THEN ${i + 1}`).join(' ')} ELSE 0 END << ${shift})`
 
 const STATEMENTS = [
   `DROP FUNCTION tend_trust_scoring_rows(uuid, uuid[], uuid[], timestamptz)`,

@@ -121,7 +121,9 @@ export type RelationshipTuple = [id: string, userId: string, cadenceDays: number
 /**
  * A stakeholder with what scoring needs: its relationships, its stored score (nulls when none),
  * and, when it is one of the stakeholders to score (`is_given`) in a refresh, its history (null
- * when it has no experience).
+ * when it has no experience). The columns tend_trust_scoring_rows returns for the refresh
+ * (migrations 0013 and 0014); listAllScoringRows gives the same for the recompute, and
+ * trust.test.ts and recompute.test.ts compare both paths row for row.
  */
 export type ScoringRow = {
   id: string
@@ -136,12 +138,6 @@ export type ScoringRow = {
   relationships: RelationshipTuple[]
   history: Uint8Array | null
 }
-
-// The same columns as tend_trust_scoring_rows (migrations 0013 and 0014) returns for the refresh: a change
-// here needs a migration there. trust.test.ts and recompute.test.ts compare both paths row for row.
-const STAKEHOLDER_FIELDS = sql`s.id, s.account_id, s.influence, s.archived_at IS NULL AS is_active,
-  (SELECT coalesce(json_agg(json_build_array(r.id, r.user_id, r.cadence_days, r.importance, r.archived_at IS NULL)), '[]')
-    FROM relationships r WHERE r.org_id = s.org_id AND r.stakeholder_id = s.id) AS relationships`
 
 /**
  * What a refresh reads, after taking its locks, in one call (tend_trust_scoring_rows, migrations
@@ -160,12 +156,23 @@ export async function lockAndListScoringRows(db: Db, orgId: string, stakeholderI
   return rows
 }
 
-/** Every stakeholder of the organisation with its relationships (histories come from the cursor). */
+/**
+ * Every stakeholder of the organisation with its relationships (histories come from
+ * openHistories), as one JSON value: a row object per stakeholder costs far more in the drivers
+ * (several microseconds each on PGlite) than parsing one large JSON text, and the relationships
+ * are grouped by a hash aggregate rather than a lookup per stakeholder.
+ */
 export async function listAllScoringRows(db: Db, orgId: string): Promise<ScoringRow[]> {
-  const { rows } = await sql<ScoringRow>`SELECT ${STAKEHOLDER_FIELDS}, true AS is_given,
-      NULL::float8 AS score, NULL::float8 AS score_28d, NULL::text AS state, NULL::int AS experience_count, NULL AS history
-    FROM stakeholders s WHERE s.org_id = ${orgId}`.execute(db)
-  return rows
+  type Tuple = [id: string, accountId: string | null, influence: number, isActive: boolean, relationships: RelationshipTuple[]]
+  const { rows: [row] } = await sql<{ stakeholders: Tuple[] }>`SELECT coalesce(json_agg(json_build_array(s.id, s.account_id, s.influence,
+        s.archived_at IS NULL, coalesce(r.list, '[]'))), '[]') AS stakeholders
+    FROM stakeholders s
+    LEFT JOIN (SELECT stakeholder_id, json_agg(json_build_array(id, user_id, cadence_days, importance, archived_at IS NULL)) AS list
+      FROM relationships WHERE org_id = ${orgId} GROUP BY stakeholder_id) r ON r.stakeholder_id = s.id
+    WHERE s.org_id = ${orgId}`.execute(db)
+  return row!.stakeholders.map(([id, account_id, influence, is_active, relationships]) => ({
+    id, account_id, influence, is_active, relationships, is_given: true, score: null, score_28d: null, state: null, experience_count: null, history: null,
+  }))
 }
 
 export async function listAccountIds(db: Db, orgId: string): Promise<string[]> {
@@ -177,27 +184,34 @@ export type HistoryReader = { fetch: (count: number) => Promise<HistoryBytes[]>;
 
 const HISTORIES = sql.raw('trust_histories')
 
+/** Whether the database runs queries on parallel workers (a PostgreSQL server; not PGlite). */
+export async function hasParallelWorkers(db: Db): Promise<boolean> {
+  const { rows: [row] } = await sql<{ parallel: boolean }>`SELECT current_setting('max_parallel_workers_per_gather')::int > 0 AS parallel`.execute(db)
+  return row?.parallel ?? false
+}
+
 /**
  * Build every history of the organisation as of asOf in one pass over all experiences, and
- * return a reader over them. `inTransaction` runs the build in a transaction of its own; the
- * reader's pages and `close` use `db`, which must be the same session (one connection).
+ * return a reader over them. The reader's pages and `close` use `db`, which must be one session
+ * (one connection, or a transaction).
  *
- * Where the database has parallel workers (a PostgreSQL server), the histories go into a
- * temporary table: CREATE TABLE AS may run its query in parallel, which a cursor's query never
- * does, so the workers build the entries while the session aggregates them (at scale 0.25 of
- * bench:trust, 1.1 s against 2.0 s); lz4, where the server has it, compresses the long texts
- * several times faster than the default. Pages are then read in stakeholder order by key.
- * Elsewhere (PGlite, one process) a WITH HOLD cursor keeps them: it outlives the transaction that
- * declares it, the histories being built and kept when that commits.
+ * Where the database has parallel workers (hasParallelWorkers: a PostgreSQL server), the
+ * histories go into a temporary table, built in a transaction of its own (`inTransaction`):
+ * CREATE TABLE AS may run its query in parallel, which a cursor's query never does, so the
+ * workers build the entries while the session aggregates them (at scale 0.25 of bench:trust,
+ * 1.1 s against 2.0 s); lz4, where the server has it, compresses them several times faster than
+ * the default. Pages are then read in stakeholder order by key.
+ * Elsewhere (PGlite, one process) a cursor reads them, and `db` must be a transaction, which the
+ * cursor lives in until it closes: a WITH HOLD cursor would outlive it but copies every history
+ * when the transaction commits (5 of 17 s at full scale on PGlite).
  *
  * Either way the hash aggregate gets the memory to stay off disk (at 100,000 stakeholders about
- * 300 MB; larger organisations spill to temporary files, slower but the same) and JIT
+ * 150 MB; larger organisations spill to temporary files, slower but the same) and JIT
  * compilation, which costs more than it saves on these simple expressions, is off.
  */
 export async function openHistories(db: Db, orgId: string, asOf: Date, inTransaction: (work: (trx: Db) => Promise<void>) => Promise<void>): Promise<HistoryReader> {
-  const { rows: [can] } = await sql<{ parallel: boolean; lz4: boolean }>`SELECT current_setting('max_parallel_workers_per_gather')::int > 0 AS parallel,
-      EXISTS (SELECT 1 FROM pg_settings WHERE name = 'default_toast_compression' AND 'lz4' = ANY(enumvals)) AS lz4`.execute(db)
-  if (can?.parallel) {
+  if (await hasParallelWorkers(db)) {
+    const { rows: [can] } = await sql<{ lz4: boolean }>`SELECT EXISTS (SELECT 1 FROM pg_settings WHERE name = 'default_toast_compression' AND 'lz4' = ANY(enumvals)) AS lz4`.execute(db)
     await inTransaction(async (trx) => {
       await sql`SET LOCAL work_mem = '512MB'`.execute(trx)
       await sql`SET LOCAL jit = off`.execute(trx)
@@ -205,7 +219,7 @@ export async function openHistories(db: Db, orgId: string, asOf: Date, inTransac
       // it on costs next to nothing, so the planner need not shy away from the workers.
       await sql`SET LOCAL parallel_setup_cost = 0`.execute(trx)
       await sql`SET LOCAL parallel_tuple_cost = 0.001`.execute(trx)
-      if (can.lz4) await sql`SET LOCAL default_toast_compression = lz4`.execute(trx)
+      if (can?.lz4) await sql`SET LOCAL default_toast_compression = lz4`.execute(trx)
       await sql`DROP TABLE IF EXISTS ${HISTORIES}`.execute(trx)
       // OFFSET 0 keeps the entries in a subquery of their own, built by the workers.
       await sql`CREATE TEMPORARY TABLE ${HISTORIES} AS SELECT stakeholder_id, string_agg(entry, ''::bytea) AS history FROM (
@@ -225,13 +239,12 @@ export async function openHistories(db: Db, orgId: string, asOf: Date, inTransac
       close: async () => void (await sql`DROP TABLE IF EXISTS ${HISTORIES}`.execute(db)),
     }
   }
-  await inTransaction(async (trx) => {
-    await sql`SET LOCAL work_mem = '512MB'`.execute(trx)
-    // A cursor is otherwise planned to return its first rows fast: it is read to the end.
-    await sql`SET LOCAL cursor_tuple_fraction = 1`.execute(trx)
-    await sql`SET LOCAL jit = off`.execute(trx)
-    await sql`DECLARE ${HISTORIES} NO SCROLL CURSOR WITH HOLD FOR ${allHistoriesQuery(orgId, asOf)}`.execute(trx)
-  })
+  if (!db.isTransaction) throw new Error('openHistories: without parallel workers the histories are read by a cursor, in a transaction')
+  await sql`SET LOCAL work_mem = '512MB'`.execute(db)
+  // A cursor is otherwise planned to return its first rows fast: it is read to the end.
+  await sql`SET LOCAL cursor_tuple_fraction = 1`.execute(db)
+  await sql`SET LOCAL jit = off`.execute(db)
+  await sql`DECLARE ${HISTORIES} NO SCROLL CURSOR FOR ${allHistoriesQuery(orgId, asOf)}`.execute(db)
   return {
     fetch: async (count) => (await sql<HistoryBytes>`FETCH FORWARD ${sql.lit(count)} FROM ${HISTORIES}`.execute(db)).rows,
     close: async () => void (await sql`CLOSE ${HISTORIES}`.execute(db)),

@@ -120,9 +120,9 @@ describe('trust: the full recompute and the refresh after each write', () => {
     const { app, db } = env
     const org = await makeOrg(db)
     await buildHistory(app, org)
-    // A temporary table read by key on PostgreSQL, a cursor on PGlite: the same session throughout.
-    const readAll = (pageSize: number) => db.connection().execute(async (conn) => {
-      const reader = await openHistories(conn, org.id, new Date(), (work) => conn.transaction().execute(work))
+    // A temporary table read by key on PostgreSQL, a cursor on PGlite: one transaction throughout.
+    const readAll = (pageSize: number) => db.transaction().execute(async (trx) => {
+      const reader = await openHistories(trx, org.id, new Date(), (work) => work(trx))
       const pages: number[] = []
       const all: { stakeholder_id: string; history: Uint8Array }[] = []
       // At most 10 pages: a reader that repeats itself fails here rather than running forever.

@@ -20,14 +20,17 @@ const batchSize = (b: Batch) => b.relationships.length + b.stakeholders.length +
  * write (both score through scoring.ts). One pass over all experiences builds every history
  * (queries.ts openHistories), read a page at a time; each gives the stakeholder's score and its
  * relationships' scores; account scores follow from the stakeholder scores kept in memory.
- * Scores are written in batches of WRITE_ROWS, each in a transaction of its own (in the
- * caller's when `db` is a transaction). A score that a write stored after the rebuild started
+ * Scores are written in batches of WRITE_ROWS, each in a transaction of its own on a PostgreSQL
+ * server; on PGlite, and in the caller's transaction when `db` is one, all in that one. A score that a write stored after the rebuild started
  * is newer than the rebuild's and is kept. Reports progress after each fetch.
  */
 export async function recomputeOrganisation(db: Db, orgId: string, now: Date, onProgress: (p: RecomputeProgress) => void = () => {}): Promise<{ relationships: number; stakeholders: number; accounts: number }> {
   if (db.isTransaction) return recompute(db, orgId, now, onProgress, (work) => work(db))
   // The histories (a temporary table or a cursor) belong to one session: hold one connection of the pool throughout.
-  return db.connection().execute((conn) => recompute(conn, orgId, now, onProgress, (work) => conn.transaction().execute(work)))
+  return db.connection().execute(async (conn) => (await q.hasParallelWorkers(conn)
+    ? recompute(conn, orgId, now, onProgress, (work) => conn.transaction().execute(work))
+    // Without workers (PGlite) the histories come from a cursor, which lives in a transaction: the writes go in it too.
+    : conn.transaction().execute((trx) => recompute(trx, orgId, now, onProgress, (work) => work(trx)))))
 }
 
 async function recompute(db: Db, orgId: string, now: Date, onProgress: (p: RecomputeProgress) => void, inTransaction: (work: (trx: Db) => Promise<void>) => Promise<void>) {
