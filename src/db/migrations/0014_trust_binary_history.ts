@@ -9,19 +9,23 @@ import { STATEMENTS as TEXT_HISTORY } from './0013_trust_refresh_function.ts'
 //   0  36 bytes  the experience's id as text (JavaScript takes it as is, a string with no formatting)
 //   36  8 bytes  occurredAt, epoch milliseconds, signed big-endian (whole milliseconds: the column
 //                is timestamptz(3), so rounding the float epoch, cheaper than extract's numeric, is exact)
-//   44  4 bytes  the words as small codes, big-endian: valence + 3 (0 when unrated) in bits 0-2,
-//                then 1 + the word's index in its list (0 for a word outside it) for kind (bits 3-7),
-//                direction (8-10), initiator (11-12), depth (13-14) and source (15-17)
+//   44  4 bytes  experiences.trust_codes, big-endian
 //   48 16 bytes  the user's id as binary, sixteen zero bytes when the experience has no user
-// The lists are those of experiences/vocabulary.ts at the time of writing, in its order; a word
-// added there needs a migration here (trust.test.ts checks every word through this function).
+// A history is the entries of its stakeholder concatenated (string_agg on bytea) in no particular
+// order: parseHistory sorts them.
+//
+// experiences.trust_codes is the experience's valence and words as small codes, a generated
+// column: computed once when an experience is written rather than by every recompute (comparing
+// the words there cost more than the rest of the entry: 5 of 10 s at full scale on PGlite).
+// valence + 3 (0 when unrated) in bits 0-2, then 1 + the word's index in its list (0 for a word
+// outside it) for kind (bits 3-7), direction (8-10), initiator (11-12), depth (13-14) and source
+// (15-17). The lists are those of experiences/vocabulary.ts at the time of writing, in its order;
+// a word added there needs a migration here (trust.test.ts checks every word against the decoder).
 // Kinds have no CHECK constraint: any kind outside the vocabulary weighs the same in the model,
-// so its code 0 (read back as an empty kind) changes nothing. A history is the entries of its
-// stakeholder concatenated (string_agg on bytea) in no particular order: parseHistory sorts them.
+// so its code 0 (read back as an empty kind) changes nothing.
 //
 // Why: the full recompute spent more than half its time building, sending and splitting text
-// (docs/benchmarks.md). The words become codes in the parallel workers that build the entries;
-// JavaScript then reads two strings and three numbers per entry.
+// (docs/benchmarks.md). JavaScript now reads two strings and two numbers per entry.
 //
 // tend_trust_scoring_rows is migration 0013's, with the history as bytea.
 const WORDS = {
@@ -31,21 +35,17 @@ const WORDS = {
   depth: ['routine', 'meaningful', 'personal'],
   source: ['manual', 'email', 'calendar', 'import', 'survey'],
 }
-// A CASE per word list: array_position on the same lists made the whole recompute's entries
-// cost several times more on PGlite.
 const code = (word: keyof typeof WORDS, shift: number) =>
-  `(CASE p_${word} ${WORDS[word].map((w, i) => `WHEN '${w}' THEN ${i + 1}`).join(' ')} ELSE 0 END << ${shift})`
+  `(CASE ${word} ${WORDS[word].map((w, i) => `WHEN '${w}' THEN ${i + 1}`).join(' ')} ELSE 0 END << ${shift})`
 
 const STATEMENTS = [
   `DROP FUNCTION tend_trust_scoring_rows(uuid, uuid[], uuid[], timestamptz)`,
   `DROP FUNCTION tend_trust_entry(uuid, timestamptz, smallint, text, text, text, text, text, uuid)`,
-  `CREATE FUNCTION tend_trust_entry(p_id uuid, p_at timestamptz, p_valence smallint, p_kind text, p_direction text,
-       p_initiator text, p_depth text, p_source text, p_user uuid)
+  `ALTER TABLE experiences ADD COLUMN trust_codes integer NOT NULL GENERATED ALWAYS AS (coalesce(valence + 3, 0) | ${code('kind', 3)}
+       | ${code('direction', 8)} | ${code('initiator', 11)} | ${code('depth', 13)} | ${code('source', 15)}) STORED`,
+  `CREATE FUNCTION tend_trust_entry(p_id uuid, p_at timestamptz, p_codes integer, p_user uuid)
      RETURNS bytea LANGUAGE sql STABLE PARALLEL SAFE AS $$
-     SELECT convert_to(p_id::text, 'UTF8')
-       || int8send(round(date_part('epoch', p_at) * 1000)::bigint)
-       || int4send(coalesce(p_valence + 3, 0) | ${code('kind', 3)} | ${code('direction', 8)} | ${code('initiator', 11)}
-            | ${code('depth', 13)} | ${code('source', 15)})
+     SELECT convert_to(p_id::text, 'UTF8') || int8send(round(date_part('epoch', p_at) * 1000)::bigint) || int4send(p_codes)
        || coalesce(uuid_send(p_user), '\\x00000000000000000000000000000000'::bytea)
    $$`,
   `CREATE FUNCTION tend_trust_scoring_rows(p_org uuid, p_stakeholders uuid[], p_accounts uuid[], p_as_of timestamptz)
@@ -72,7 +72,7 @@ const STATEMENTS = [
            FROM relationships r WHERE r.org_id = s.org_id AND r.stakeholder_id = s.id),
          g.id IS NOT NULL, ss.score, ss.score_28d, ss.state, ss.experience_count,
          CASE WHEN g.id IS NOT NULL THEN (
-           SELECT string_agg(tend_trust_entry(e.id, e.occurred_at, e.valence, e.kind, e.direction, e.initiator, e.depth, e.source, eu.user_id), ''::bytea)
+           SELECT string_agg(tend_trust_entry(e.id, e.occurred_at, e.trust_codes, eu.user_id), ''::bytea)
            FROM experience_stakeholders es
              JOIN experiences e ON e.org_id = es.org_id AND e.id = es.experience_id
              LEFT JOIN experience_users eu ON eu.org_id = e.org_id AND eu.experience_id = e.id
@@ -89,6 +89,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
 export async function down(db: Kysely<unknown>): Promise<void> {
   await sql`DROP FUNCTION tend_trust_scoring_rows(uuid, uuid[], uuid[], timestamptz)`.execute(db)
-  await sql`DROP FUNCTION tend_trust_entry(uuid, timestamptz, smallint, text, text, text, text, text, uuid)`.execute(db)
+  await sql`DROP FUNCTION tend_trust_entry(uuid, timestamptz, integer, uuid)`.execute(db)
+  await sql`ALTER TABLE experiences DROP COLUMN trust_codes`.execute(db)
   for (const statement of TEXT_HISTORY) await sql.raw(statement).execute(db)
 }

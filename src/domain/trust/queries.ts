@@ -96,11 +96,11 @@ export async function listStaleStakeholders(db: Db, before: Date, limit: number)
  * experience shared with several of our people appears once per user.
  *
  * One value per stakeholder keeps the bulk read cheap on both sides: the database groups with a
- * hash aggregate (no sort of millions of rows) and the entries' words are small codes, built by
- * the parallel workers where there are any; JavaScript reads fixed offsets rather than splitting
+ * hash aggregate (no sort of millions of rows) and the entries' words are small codes, computed
+ * when each experience was written (experiences.trust_codes); JavaScript reads fixed offsets rather than splitting
  * text or receiving a row object per experience.
  */
-const ENTRY = sql<Uint8Array>`tend_trust_entry(e.id, e.occurred_at, e.valence, e.kind, e.direction, e.initiator, e.depth, e.source, eu.user_id)`
+const ENTRY = sql<Uint8Array>`tend_trust_entry(e.id, e.occurred_at, e.trust_codes, eu.user_id)`
 const HISTORY = sql<Uint8Array>`string_agg(${ENTRY}, ''::bytea)`
 const HISTORY_SOURCE = sql`experience_stakeholders es
     JOIN experiences e ON e.org_id = es.org_id AND e.id = es.experience_id

@@ -124,7 +124,8 @@ describe('trust engine API', () => {
 describe('trust: the history entry the database builds (tend_trust_entry)', () => {
   test('is the layout parseHistory reads, for every word of the vocabulary, every valence and with or without a user', async () => {
     const { db } = env
-    const user = '0b0e5f42-6a3c-4a57-9d2e-7c1f00a1b2c3'
+    const org = await makeOrg(db)
+    const user = org.rep.id
     const experiences: (TrustExperience & { users: string[] })[] = EXPERIENCE_KINDS.map((kind, i) => ({
       id: `5d7e9a10-0000-4000-8000-${String(i).padStart(12, '0')}`,
       // Milliseconds, a time before 1970 and one far ahead: the 64-bit epoch both ways.
@@ -137,17 +138,24 @@ describe('trust: the history entry the database builds (tend_trust_entry)', () =
       source: SOURCES[i % SOURCES.length]!,
       users: i % 2 === 0 ? [user] : [],
     }))
+    // Written as any writer does: the codes are the generated column experiences.trust_codes.
+    await db.insertInto('experiences').values(experiences.map((e) => ({
+      id: e.id, org_id: org.id, occurred_at: new Date(e.occurredAt), kind: e.kind, valence: e.valence, direction: e.direction,
+      initiator: e.initiator, depth: e.depth, source: e.source,
+    }))).execute()
+    const entryOf = async (id: string, userId: string | null) => (await sql<{ entry: Uint8Array }>`SELECT tend_trust_entry(e.id, e.occurred_at, e.trust_codes, ${userId}::uuid) AS entry
+      FROM experiences e WHERE e.org_id = ${org.id} AND e.id = ${id}`.execute(db)).rows[0]!.entry
     for (const [i, e] of experiences.entries()) {
-      const { rows: [row] } = await sql<{ entry: Uint8Array }>`SELECT tend_trust_entry(${e.id}::uuid, ${new Date(e.occurredAt)}::timestamptz,
-          ${e.valence}::smallint, ${e.kind}, ${e.direction}, ${e.initiator}, ${e.depth}, ${e.source}, ${e.users[0] ?? null}::uuid) AS entry`.execute(db)
-      assert.deepEqual(Buffer.from(row!.entry), encodeEntries([e])[0], `entry of experience ${i} (${e.kind})`)
-      const { experiences: [parsed], users } = parseHistory('s', row!.entry)
+      const entry = await entryOf(e.id, e.users[0] ?? null)
+      assert.deepEqual(Buffer.from(entry), encodeEntries([e])[0], `entry of experience ${i} (${e.kind})`)
+      const { experiences: [parsed], users } = parseHistory('s', entry)
       const { users: expectedUsers, ...fields } = e
       assert.deepEqual(parsed, fields)
       assert.deepEqual(users, [expectedUsers])
     }
     // A kind outside the vocabulary (no CHECK constraint holds it) reads back as an unknown word: weight 1, as any other.
-    const { rows: [odd] } = await sql<{ entry: Uint8Array }>`SELECT tend_trust_entry(gen_random_uuid(), now(), NULL, 'kind, with; separators', 'mutual', 'us', 'routine', 'manual', NULL) AS entry`.execute(db)
-    assert.equal(parseHistory('s', odd!.entry).experiences[0]!.kind, '')
+    const odd = '5d7e9a10-0000-4000-8000-0000000000ff'
+    await db.insertInto('experiences').values({ id: odd, org_id: org.id, occurred_at: new Date(), kind: 'kind, with; separators' }).execute()
+    assert.equal(parseHistory('s', await entryOf(odd, null)).experiences[0]!.kind, '')
   })
 })
