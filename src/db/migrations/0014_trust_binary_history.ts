@@ -27,7 +27,11 @@ import { STATEMENTS as TEXT_HISTORY } from './0013_trust_refresh_function.ts'
 // Why: the full recompute spent more than half its time building, sending and splitting text
 // (docs/benchmarks.md). JavaScript now reads two strings and two numbers per entry.
 //
-// tend_trust_scoring_rows is migration 0013's, with the history as bytea.
+// tend_trust_scoring_rows is migration 0013's, with the history as bytea, and planned once per
+// session: PL/pgSQL otherwise plans its query afresh on every call (a custom plan for each array
+// of ids looked cheaper than the generic one), which was more than half of the call (2.2 ms
+// against 0.95 ms at bench:trust's full scale). JIT is off for it: the generic plan's higher
+// cost estimate would otherwise compile it, 30 ms per call.
 const WORDS = {
   kind: ['meeting', 'call', 'email', 'message', 'meal', 'visit', 'event', 'introduction', 'insight', 'help', 'gift', 'invitation', 'personal_moment', 'referral', 'service_failure', 'escalation', 'complaint', 'survey_answer', 'other'],
   direction: ['we_gave', 'we_asked', 'mutual', 'they_gave'],
@@ -51,7 +55,7 @@ const STATEMENTS = [
   `CREATE FUNCTION tend_trust_scoring_rows(p_org uuid, p_stakeholders uuid[], p_accounts uuid[], p_as_of timestamptz)
      RETURNS TABLE (id uuid, account_id uuid, influence smallint, is_active boolean, relationships json, is_given boolean,
        score double precision, score_28d double precision, state text, experience_count integer, history bytea)
-     LANGUAGE plpgsql AS $$
+     LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan SET jit = off AS $$
    #variable_conflict use_column
    BEGIN
      -- One lock per account (per stakeholder without one), taken in one order: no deadlock.
