@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely'
+import type { ColumnType, Generated, GeneratedAlways, Insertable, Selectable, Updateable } from 'kysely'
 
 // Row types of the migrated database, snake_case as in SQL. API objects are camelCase and
 // are mapped from these in each domain's schema.ts.
@@ -137,6 +137,8 @@ export type ExperiencesTable = {
   created_at: CreatedAt
   updated_at: Timestamp
   archived_at: Date | null
+  /** The valence and words as the trust history's codes (migration 0014): written by the database only. */
+  trust_codes: GeneratedAlways<number>
 }
 
 export type ExperienceStakeholdersTable = { org_id: string; experience_id: string; stakeholder_id: string }
@@ -487,7 +489,8 @@ export type AccountRow = Selectable<AccountsTable>
 /** A stakeholder as the application reads it (`email_keys` is the database's own index column, never read). */
 export type StakeholderRow = Omit<Selectable<StakeholdersTable>, 'email_keys'>
 export type RelationshipRow = Selectable<RelationshipsTable>
-export type ExperienceRow = Selectable<ExperiencesTable>
+/** An experience as the app reads it; trust_codes belongs to the trust history (trust/queries.ts). */
+export type ExperienceRow = Omit<Selectable<ExperiencesTable>, 'trust_codes'>
 export type OrganisationRow = Selectable<OrganisationsTable>
 export type NewAccount = Insertable<AccountsTable>
 export type AccountUpdate = Updateable<AccountsTable>

@@ -97,8 +97,8 @@ export async function listStaleStakeholders(db: Db, before: Date, limit: number)
  *
  * One value per stakeholder keeps the bulk read cheap on both sides: the database groups with a
  * hash aggregate (no sort of millions of rows) and the entries' words are small codes, computed
- * when each experience was written (experiences.trust_codes); JavaScript reads fixed offsets rather than splitting
- * text or receiving a row object per experience.
+ * when each experience was written (experiences.trust_codes); JavaScript reads fixed offsets
+ * rather than splitting text or receiving a row object per experience.
  */
 const ENTRY = sql<Uint8Array>`tend_trust_entry(e.id, e.occurred_at, e.trust_codes, eu.user_id)`
 const HISTORY = sql<Uint8Array>`string_agg(${ENTRY}, ''::bytea)`

@@ -21,8 +21,9 @@ const batchSize = (b: Batch) => b.relationships.length + b.stakeholders.length +
  * (queries.ts openHistories), read a page at a time; each gives the stakeholder's score and its
  * relationships' scores; account scores follow from the stakeholder scores kept in memory.
  * Scores are written in batches of WRITE_ROWS, each in a transaction of its own on a PostgreSQL
- * server; on PGlite, and in the caller's transaction when `db` is one, all in that one. A score that a write stored after the rebuild started
- * is newer than the rebuild's and is kept. Reports progress after each fetch.
+ * server; on PGlite, and in the caller's transaction when `db` is one, all in that one. A score
+ * that a write stored after the rebuild started is newer than the rebuild's and is kept. Reports
+ * progress after each fetch.
  */
 export async function recomputeOrganisation(db: Db, orgId: string, now: Date, onProgress: (p: RecomputeProgress) => void = () => {}): Promise<{ relationships: number; stakeholders: number; accounts: number }> {
   if (db.isTransaction) return recompute(db, orgId, now, onProgress, (work) => work(db))
