@@ -137,8 +137,8 @@ export type ExperiencesTable = {
   created_at: CreatedAt
   updated_at: Timestamp
   archived_at: Date | null
-  /** The valence and words as the trust history's codes (migration 0014): written by the database only. */
-  trust_codes: GeneratedAlways<number>
+  /** The experience's part of its trust history entries (migration 0015): written by the database only. */
+  trust_entry: GeneratedAlways<Uint8Array>
 }
 
 export type ExperienceStakeholdersTable = { org_id: string; experience_id: string; stakeholder_id: string }
@@ -489,8 +489,8 @@ export type AccountRow = Selectable<AccountsTable>
 /** A stakeholder as the application reads it (`email_keys` is the database's own index column, never read). */
 export type StakeholderRow = Omit<Selectable<StakeholdersTable>, 'email_keys'>
 export type RelationshipRow = Selectable<RelationshipsTable>
-/** An experience as the app reads it; trust_codes belongs to the trust history (trust/queries.ts). */
-export type ExperienceRow = Omit<Selectable<ExperiencesTable>, 'trust_codes'>
+/** An experience as the app reads it; trust_entry belongs to the trust history (trust/queries.ts). */
+export type ExperienceRow = Omit<Selectable<ExperiencesTable>, 'trust_entry'>
 export type OrganisationRow = Selectable<OrganisationsTable>
 export type NewAccount = Insertable<AccountsTable>
 export type AccountUpdate = Updateable<AccountsTable>

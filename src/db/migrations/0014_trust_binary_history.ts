@@ -42,17 +42,12 @@ const WORDS = {
 const code = (word: keyof typeof WORDS, shift: number) =>
   `(CASE ${word} ${WORDS[word].map((w, i) => `WHEN '${w}' THEN ${i + 1}`).join(' ')} ELSE 0 END << ${shift})`
 
-const STATEMENTS = [
-  `DROP FUNCTION tend_trust_scoring_rows(uuid, uuid[], uuid[], timestamptz)`,
-  `DROP FUNCTION tend_trust_entry(uuid, timestamptz, smallint, text, text, text, text, text, uuid)`,
-  `ALTER TABLE experiences ADD COLUMN trust_codes integer NOT NULL GENERATED ALWAYS AS (coalesce(valence + 3, 0) | ${code('kind', 3)}
-       | ${code('direction', 8)} | ${code('initiator', 11)} | ${code('depth', 13)} | ${code('source', 15)}) STORED`,
-  `CREATE FUNCTION tend_trust_entry(p_id uuid, p_at timestamptz, p_codes integer, p_user uuid)
-     RETURNS bytea LANGUAGE sql STABLE PARALLEL SAFE AS $$
-     SELECT convert_to(p_id::text, 'UTF8') || int8send(round(date_part('epoch', p_at) * 1000)::bigint) || int4send(p_codes)
-       || coalesce(uuid_send(p_user), '\\x00000000000000000000000000000000'::bytea)
-   $$`,
-  `CREATE FUNCTION tend_trust_scoring_rows(p_org uuid, p_stakeholders uuid[], p_accounts uuid[], p_as_of timestamptz)
+/** The valence and words of an experience as codes, an expression over its columns (migration 0015 stores it within experiences.trust_entry). */
+export const TRUST_CODES = `coalesce(valence + 3, 0) | ${code('kind', 3)}
+       | ${code('direction', 8)} | ${code('initiator', 11)} | ${code('depth', 13)} | ${code('source', 15)}`
+
+/** tend_trust_scoring_rows with `entry` as the history entry of experience e and user eu (migration 0015 gives another). */
+export const scoringRowsFunction = (entry: string) => `CREATE OR REPLACE FUNCTION tend_trust_scoring_rows(p_org uuid, p_stakeholders uuid[], p_accounts uuid[], p_as_of timestamptz)
      RETURNS TABLE (id uuid, account_id uuid, influence smallint, is_active boolean, relationships json, is_given boolean,
        score double precision, score_28d double precision, state text, experience_count integer, history bytea)
      LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan SET jit = off AS $$
@@ -76,7 +71,7 @@ const STATEMENTS = [
            FROM relationships r WHERE r.org_id = s.org_id AND r.stakeholder_id = s.id),
          g.id IS NOT NULL, ss.score, ss.score_28d, ss.state, ss.experience_count,
          CASE WHEN g.id IS NOT NULL THEN (
-           SELECT string_agg(tend_trust_entry(e.id, e.occurred_at, e.trust_codes, eu.user_id), ''::bytea)
+           SELECT string_agg(${entry}, ''::bytea)
            FROM experience_stakeholders es
              JOIN experiences e ON e.org_id = es.org_id AND e.id = es.experience_id
              LEFT JOIN experience_users eu ON eu.org_id = e.org_id AND eu.experience_id = e.id
@@ -84,7 +79,20 @@ const STATEMENTS = [
        FROM people s
        LEFT JOIN given g ON g.id = s.id
        LEFT JOIN stakeholder_scores ss ON ss.org_id = s.org_id AND ss.stakeholder_id = s.id;
-   END $$`,
+   END $$`
+
+export const ENTRY_FUNCTION = `CREATE FUNCTION tend_trust_entry(p_id uuid, p_at timestamptz, p_codes integer, p_user uuid)
+     RETURNS bytea LANGUAGE sql STABLE PARALLEL SAFE AS $$
+     SELECT convert_to(p_id::text, 'UTF8') || int8send(round(date_part('epoch', p_at) * 1000)::bigint) || int4send(p_codes)
+       || coalesce(uuid_send(p_user), '\\x00000000000000000000000000000000'::bytea)
+   $$`
+
+const STATEMENTS = [
+  `DROP FUNCTION tend_trust_scoring_rows(uuid, uuid[], uuid[], timestamptz)`,
+  `DROP FUNCTION tend_trust_entry(uuid, timestamptz, smallint, text, text, text, text, text, uuid)`,
+  `ALTER TABLE experiences ADD COLUMN trust_codes integer NOT NULL GENERATED ALWAYS AS (${TRUST_CODES}) STORED`,
+  ENTRY_FUNCTION,
+  scoringRowsFunction('tend_trust_entry(e.id, e.occurred_at, e.trust_codes, eu.user_id)'),
 ]
 
 export async function up(db: Kysely<unknown>): Promise<void> {

@@ -92,15 +92,15 @@ export async function listStaleStakeholders(db: Db, before: Date, limit: number)
 
 /**
  * A stakeholder's history as one bytea: a 64-byte entry per experience and user of ours (SQL
- * function tend_trust_entry, migration 0014, read by parseHistory), in no particular order. An
- * experience shared with several of our people appears once per user.
+ * function tend_trust_entry, migrations 0014 and 0015, read by parseHistory), in no particular
+ * order. An experience shared with several of our people appears once per user.
  *
  * One value per stakeholder keeps the bulk read cheap on both sides: the database groups with a
- * hash aggregate (no sort of millions of rows) and the entries' words are small codes, computed
- * when each experience was written (experiences.trust_codes); JavaScript reads fixed offsets
- * rather than splitting text or receiving a row object per experience.
+ * hash aggregate (no sort of millions of rows) and appends to each entry's first 48 bytes, stored
+ * when the experience was written (experiences.trust_entry), the user's 16; JavaScript reads
+ * fixed offsets rather than splitting text or receiving a row object per experience.
  */
-const ENTRY = sql<Uint8Array>`tend_trust_entry(e.id, e.occurred_at, e.trust_codes, eu.user_id)`
+const ENTRY = sql<Uint8Array>`tend_trust_entry(e.trust_entry, eu.user_id)`
 const HISTORY = sql<Uint8Array>`string_agg(${ENTRY}, ''::bytea)`
 const HISTORY_SOURCE = sql`experience_stakeholders es
     JOIN experiences e ON e.org_id = es.org_id AND e.id = es.experience_id

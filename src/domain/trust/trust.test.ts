@@ -138,12 +138,12 @@ describe('trust: the history entry the database builds (tend_trust_entry)', () =
       source: SOURCES[i % SOURCES.length]!,
       users: i % 2 === 0 ? [user] : [],
     }))
-    // Written as any writer does: the codes are the generated column experiences.trust_codes.
+    // Written as any writer does: the entry's first 48 bytes are the generated column experiences.trust_entry.
     await db.insertInto('experiences').values(experiences.map((e) => ({
       id: e.id, org_id: org.id, occurred_at: new Date(e.occurredAt), kind: e.kind, valence: e.valence, direction: e.direction,
       initiator: e.initiator, depth: e.depth, source: e.source,
     }))).execute()
-    const entryOf = async (id: string, userId: string | null) => (await sql<{ entry: Uint8Array }>`SELECT tend_trust_entry(e.id, e.occurred_at, e.trust_codes, ${userId}::uuid) AS entry
+    const entryOf = async (id: string, userId: string | null) => (await sql<{ entry: Uint8Array }>`SELECT tend_trust_entry(e.trust_entry, ${userId}::uuid) AS entry
       FROM experiences e WHERE e.org_id = ${org.id} AND e.id = ${id}`.execute(db)).rows[0]!.entry
     for (const [i, e] of experiences.entries()) {
       const entry = await entryOf(e.id, e.users[0] ?? null)
@@ -157,5 +157,9 @@ describe('trust: the history entry the database builds (tend_trust_entry)', () =
     const odd = '5d7e9a10-0000-4000-8000-0000000000ff'
     await db.insertInto('experiences').values({ id: odd, org_id: org.id, occurred_at: new Date(), kind: 'kind, with; separators' }).execute()
     assert.equal(parseHistory('s', await entryOf(odd, null)).experiences[0]!.kind, '')
+    // An edit rewrites the stored part of the entry.
+    const edited = { ...experiences[1]!, occurredAt: Date.UTC(2027, 0, 2, 3, 4, 5, 6), kind: 'gift' as const, valence: 2 }
+    await db.updateTable('experiences').set({ occurred_at: new Date(edited.occurredAt), kind: edited.kind, valence: edited.valence }).where('org_id', '=', org.id).where('id', '=', edited.id).execute()
+    assert.deepEqual(Buffer.from(await entryOf(edited.id, null)), encodeEntries([edited])[0])
   })
 })
