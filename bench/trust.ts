@@ -119,10 +119,10 @@ async function run(dialect: 'postgres' | 'pglite'): Promise<Figures> {
 
     let lastPhase = ''
     log(`load average ${loadNow()}`)
-    const [result, recomputeMs] = await timed(() => recomputeOrganisation(handle.db, orgId, new Date(), (p) => {
+    const [result, recomputeMs] = await timed(() => recomputeOrganisation(handle.db, orgId, new Date(), { onProgress: (p) => {
       if (p.phase !== lastPhase || p.done === p.total) log(`  recompute ${p.phase}: ${p.done}/${p.total}`)
       lastPhase = p.phase
-    }))
+    } }))
     log(`recompute: ${result.relationships} relationships, ${result.stakeholders} stakeholders, ${result.accounts} accounts in ${(recomputeMs / 1000).toFixed(1)} s (${(recomputeMs / floorMs).toFixed(1)}× the floor; every score row new)`)
     const [, againMs] = await timed(() => recomputeOrganisation(handle.db, orgId, new Date()))
     log(`recompute again: ${(againMs / 1000).toFixed(1)} s (${(againMs / floorMs).toFixed(1)}× the floor; every score row updated); load average ${loadNow()}`)

@@ -21,14 +21,14 @@ export function registerTrustCommands(program: Command) {
           const bar = new SingleBar({ format: `${org.slug} {phase} [{bar}] {value}/{total} | {rate}/s | ETA {eta}s`, hideCursor: true, stream: process.stderr }, Presets.shades_classic)
           const started = Date.now()
           let phase = ''
-          const counts = await recomputeOrganisation(handle.db, org.id, now, (p) => {
+          const counts = await recomputeOrganisation(handle.db, org.id, now, { onProgress: (p) => {
             if (p.phase !== phase) {
               if (phase) bar.stop()
               phase = p.phase
               bar.start(p.total, 0, { phase, rate: 0 })
             }
             bar.update(p.done, { phase, rate: Math.round(p.done / Math.max(0.001, (Date.now() - started) / 1000)) })
-          })
+          } })
           if (phase) bar.stop()
           console.log(`${org.slug}: ${counts.relationships} relationships, ${counts.stakeholders} stakeholders, ${counts.accounts} accounts rescored in ${((Date.now() - started) / 1000).toFixed(1)} s`)
         }

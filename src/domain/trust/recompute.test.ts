@@ -104,7 +104,7 @@ describe('trust: the full recompute and the refresh after each write', () => {
     await db.deleteFrom('stakeholder_scores').where('org_id', '=', org.id).execute()
     await db.deleteFrom('account_scores').where('org_id', '=', org.id).execute()
     const progress: RecomputeProgress[] = []
-    const counts = await recomputeOrganisation(db, org.id, new Date(), (p) => progress.push(p))
+    const counts = await recomputeOrganisation(db, org.id, new Date(), { onProgress: (p) => progress.push(p) })
     assert.deepEqual(counts, { relationships: 6, stakeholders: 5, accounts: 3 })
     assert.deepEqual(await storedScores(db, org.id), incremental)
     assert.deepEqual(progress.at(-1), { phase: 'accounts', done: 3, total: 3 })
@@ -112,6 +112,12 @@ describe('trust: the full recompute and the refresh after each write', () => {
 
     // Run over stored scores, it updates every row to the same numbers.
     await recomputeOrganisation(db, org.id, new Date())
+    assert.deepEqual(await storedScores(db, org.id), incremental)
+
+    // Scored in a worker thread (as large organisations are), the same numbers again.
+    await db.deleteFrom('relationship_scores').where('org_id', '=', org.id).execute()
+    await db.deleteFrom('stakeholder_scores').where('org_id', '=', org.id).execute()
+    await recomputeOrganisation(db, org.id, new Date(), { thread: true })
     assert.deepEqual(await storedScores(db, org.id), incremental)
   })
 
