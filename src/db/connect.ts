@@ -74,6 +74,7 @@ export function lockDataDir(dataDir: string): () => void {
 export type ConnectOptions = {
   databaseUrl?: string | undefined
   dataDir?: string
+  /** Connections to a PostgreSQL server, at least 2 (the trust recompute reads on one and writes on another); 10 by default. */
   poolSize?: number
   /** Start the embedded database from a dumped data folder (a migrated template makes test databases cheap). */
   pgliteImage?: Blob
@@ -82,7 +83,7 @@ export type ConnectOptions = {
 /** Open the database: a PostgreSQL server when databaseUrl is set, else embedded PGlite in dataDir ('memory://' for tests). */
 export async function connect(options: ConnectOptions): Promise<DbHandle> {
   if (options.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 })
+    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: Math.max(2, options.poolSize ?? 10) })
     // An idle pooled connection the server ends (restart, admin command, network) must not crash
     // the process: the pool drops it and the next query opens a new one.
     pool.on('error', (err) => console.warn(`database: idle connection closed: ${err.message}`))

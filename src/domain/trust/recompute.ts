@@ -31,15 +31,19 @@ const batchSize = (b: Batch) => b.relationships.length + b.stakeholders.length +
  * scores written. Reports progress after each fetch.
  */
 export async function recomputeOrganisation(db: Db, orgId: string, now: Date, options: RecomputeOptions = {}): Promise<{ relationships: number; stakeholders: number; accounts: number }> {
-  if (db.isTransaction) return recompute(db, orgId, now, options, (work) => work(db))
+  if (db.isTransaction) return recompute(db, orgId, now, options, { build: (work) => work(db), write: (work) => work(db) })
   // The histories (a temporary table or a cursor) belong to one session: hold one connection of the pool throughout.
   return db.connection().execute(async (conn) => (await q.hasParallelWorkers(conn)
-    ? recompute(conn, orgId, now, options, (work) => conn.transaction().execute(work))
+    // A PostgreSQL server: the scores are written on another connection of the pool (connect.ts keeps at least two), each batch
+    // in a transaction of its own, while this one reads the next histories.
+    ? recompute(conn, orgId, now, options, { build: (work) => conn.transaction().execute(work), write: (work) => db.transaction().execute(work) })
     // Without workers (PGlite) the histories come from a cursor, which lives in a transaction: the writes go in it too.
-    : conn.transaction().execute((trx) => recompute(trx, orgId, now, options, (work) => work(trx)))))
+    : conn.transaction().execute((trx) => recompute(trx, orgId, now, options, { build: (work) => work(trx), write: (work) => work(trx) }))))
 }
 
-async function recompute(db: Db, orgId: string, now: Date, options: RecomputeOptions, inTransaction: (work: (trx: Db) => Promise<void>) => Promise<void>) {
+type InTransaction = (work: (trx: Db) => Promise<void>) => Promise<void>
+
+async function recompute(db: Db, orgId: string, now: Date, options: RecomputeOptions, inTransaction: { build: InTransaction; write: InTransaction }) {
   const onProgress = options.onProgress ?? (() => {})
   const stakeholders = collectStakeholders(await q.listAllScoringRows(db, orgId))
   const accountIds = await q.listAccountIds(db, orgId)
@@ -54,7 +58,7 @@ async function recompute(db: Db, orgId: string, now: Date, options: RecomputeOpt
     batch = emptyBatch()
     if (batchSize(full) === 0) return
     await writing
-    writing = inTransaction((trx) => q.writeScores(trx, orgId, now, full, { keepNewer: true }))
+    writing = inTransaction.write((trx) => q.writeScores(trx, orgId, now, full, { keepNewer: true }))
     writing.catch(() => {}) // awaited by the next write or at the end
   }
   const parts = new Map<string, AccountPart[]>(accountIds.map((id) => [id, []]))
@@ -70,7 +74,7 @@ async function recompute(db: Db, orgId: string, now: Date, options: RecomputeOpt
 
   onProgress({ phase: 'stakeholders', done: 0, total: stakeholders.size })
   const scorer = (options.thread ?? stakeholders.size >= THREAD_STAKEHOLDERS) ? workerScorer(now) : inlineScorer(now)
-  const histories = await q.openHistories(db, orgId, now, inTransaction)
+  const histories = await q.openHistories(db, orgId, now, inTransaction.build)
   try {
     const fetch = async () => {
       const rows = await histories.fetch(FETCH_STAKEHOLDERS)
