@@ -22,11 +22,11 @@ export function encodeEntries(experiences: (TrustExperience & { users: string[] 
   const code = (list: readonly string[], w: string) => list.indexOf(w) + 1
   return experiences.flatMap((e) => (e.users.length ? e.users : [null]).map((u) => {
     const b = Buffer.alloc(HISTORY_ENTRY_BYTES)
-    b.write(e.id, 0, 'latin1')
-    b.writeBigInt64BE(BigInt(e.occurredAt), 36)
+    b.write(e.id.replaceAll('-', ''), 0, 'hex')
+    b.writeBigInt64BE(BigInt(e.occurredAt), 16)
     b.writeInt32BE((e.valence === null ? 0 : e.valence + 3) | code(EXPERIENCE_KINDS, e.kind) << 3 | code(DIRECTIONS, e.direction) << 8
-      | code(INITIATORS, e.initiator) << 11 | code(DEPTHS, e.depth) << 13 | code(SOURCES, e.source) << 15, 44)
-    if (u !== null) b.write(u.replaceAll('-', ''), 48, 'hex')
+      | code(INITIATORS, e.initiator) << 11 | code(DEPTHS, e.depth) << 13 | code(SOURCES, e.source) << 15, 24)
+    if (u !== null) b.write(u.replaceAll('-', ''), 28, 'hex')
     return b
   }))
 }
