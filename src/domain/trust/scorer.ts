@@ -28,9 +28,15 @@ export function scorePage(page: Page, now: Date): Scored[] {
   return page.stakeholders.map((s, i) => scoreStakeholder(s, parseHistory(s.id, page.histories[i]!), now))
 }
 
-/** Scores in this thread, when the caller awaits (so a query sent before then runs meanwhile). */
+/**
+ * Scores in this thread, once the caller's pending work has gone out (the next turn of the event
+ * loop): a query sent right after `score` runs in the database meanwhile.
+ */
 export function inlineScorer(now: Date): Scorer {
-  return { score: async (page) => scorePage(page, now), close: async () => {} }
+  return {
+    score: (page) => new Promise<void>((resolve) => setImmediate(resolve)).then(() => scorePage(page, now)),
+    close: async () => {},
+  }
 }
 
 type Reply = { id: number; scored: Scored[] } | { id: number; error: string }
