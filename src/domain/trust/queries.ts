@@ -91,12 +91,12 @@ export async function listStaleStakeholders(db: Db, before: Date, limit: number)
 }
 
 /**
- * A stakeholder's history as one bytea: a 64-byte entry per experience and user of ours (SQL
+ * A stakeholder's history as one bytea: a 44-byte entry per experience and user of ours (SQL
  * function tend_trust_entry, migrations 0014 and 0015, read by parseHistory), in no particular
  * order. An experience shared with several of our people appears once per user.
  *
  * One value per stakeholder keeps the bulk read cheap on both sides: the database groups with a
- * hash aggregate (no sort of millions of rows) and appends to each entry's first 48 bytes, stored
+ * hash aggregate (no sort of millions of rows) and appends to each entry's first 28 bytes, stored
  * when the experience was written (experiences.trust_entry), the user's 16; JavaScript reads
  * fixed offsets rather than splitting text or receiving a row object per experience.
  */

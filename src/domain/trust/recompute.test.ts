@@ -114,7 +114,7 @@ describe('trust: the full recompute and the refresh after each write', () => {
     await recomputeOrganisation(db, org.id, new Date())
     assert.deepEqual(await storedScores(db, org.id), incremental)
 
-    // Scored in a worker thread (as large organisations are), the same numbers again.
+    // Scored in a worker thread (as large organisations are on PGlite), the same numbers again.
     await db.deleteFrom('relationship_scores').where('org_id', '=', org.id).execute()
     await db.deleteFrom('stakeholder_scores').where('org_id', '=', org.id).execute()
     await recomputeOrganisation(db, org.id, new Date(), { thread: true })

@@ -76,7 +76,7 @@ function userIdAt(b: Buffer, o: number): string {
 }
 
 /**
- * A stakeholder's history from the bytes the database builds (tend_trust_entry, migration 0014:
+ * A stakeholder's history from the bytes the database builds (tend_trust_entry, migration 0015:
  * one 44-byte entry per experience and user, in no particular order): in canonical order, one
  * experience with all its users per id.
  */

@@ -138,7 +138,7 @@ describe('trust: the history entry the database builds (tend_trust_entry)', () =
       source: SOURCES[i % SOURCES.length]!,
       users: i % 2 === 0 ? [user] : [],
     }))
-    // Written as any writer does: the entry's first 48 bytes are the generated column experiences.trust_entry.
+    // Written as any writer does: the entry's first 28 bytes are the generated column experiences.trust_entry.
     await db.insertInto('experiences').values(experiences.map((e) => ({
       id: e.id, org_id: org.id, occurred_at: new Date(e.occurredAt), kind: e.kind, valence: e.valence, direction: e.direction,
       initiator: e.initiator, depth: e.depth, source: e.source,
