@@ -142,6 +142,8 @@ export type ExperiencesTable = {
 }
 
 export type ExperienceStakeholdersTable = { org_id: string; experience_id: string; stakeholder_id: string }
+/** A stakeholder's trust history, kept by triggers (migration 0016; trust/queries.ts). */
+export type StakeholderHistoriesTable = { org_id: string; stakeholder_id: string; history: Uint8Array }
 export type ExperienceUsersTable = { org_id: string; experience_id: string; user_id: string }
 
 export type AuditLogTable = {
@@ -459,6 +461,7 @@ export type Database = KpiDatabase & {
   relationships: RelationshipsTable
   experiences: ExperiencesTable
   experience_stakeholders: ExperienceStakeholdersTable
+  stakeholder_histories: StakeholderHistoriesTable
   experience_users: ExperienceUsersTable
   audit_log: AuditLogTable
   relationship_scores: RelationshipScoresTable

@@ -5,6 +5,7 @@ import { recordAudit } from '../audit/queries.ts'
 import { hashPassword } from '../auth/secrets.ts'
 import { findOrganisationBySlug, insertOrganisation } from '../orgs/queries.ts'
 import { searchTextOf } from '../stakeholders/schema.ts'
+import { storeMissingHistories } from '../trust/queries.ts'
 import { recomputeOrganisation } from '../trust/refresh.ts'
 import { findUserByEmail, insertUser } from '../users/queries.ts'
 import { loadDemoContacts } from './contacts.ts'
@@ -86,13 +87,15 @@ export async function createDemoOrganisation(db: Db, options: DemoOptions = {}):
 
 /**
  * After the bulk load: refresh the planner's statistics, then compute every trust score, so the
- * demo opens with scores rather than waiting for the background refresh. Without the ANALYZE,
+ * demo opens with scores rather than waiting for the background refresh, and store every trust
+ * history, so that the first write to each stakeholder need not build it. Without the ANALYZE,
  * the first score queries planned on empty-table estimates took minutes on PGlite (measured:
  * 560 s instead of 3 s), and PGlite has no autovacuum to fix that later.
  */
 async function scoreDemoOrganisation(db: Db, orgId: string, now: Date) {
   await sql`analyze organisations, users, accounts, stakeholders, relationships, experiences, experience_stakeholders, experience_users`.execute(db)
   await recomputeOrganisation(db, orgId, now)
+  await storeMissingHistories(db, orgId)
 }
 
 function chunks<T>(items: T[], size: number): T[][] {

@@ -59,6 +59,10 @@ export async function insertExperienceWithParticipants(db: Db, orgId: string, va
   return rows[0]!
 }
 
+export async function lockExperienceRow(db: Db, orgId: string, id: string): Promise<void> {
+  await db.selectFrom('experiences').select('id').where('org_id', '=', orgId).where('id', '=', id).forUpdate().execute()
+}
+
 export function updateExperienceRow(db: Db, orgId: string, id: string, values: ExperienceValues) {
   return db.updateTable('experiences').set({ ...values, updated_at: new Date() }).where('org_id', '=', orgId).where('id', '=', id).returning('id').executeTakeFirst()
 }

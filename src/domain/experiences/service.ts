@@ -5,6 +5,7 @@ import { inTransaction } from '../../lib/transaction.ts'
 import { getAccountRow } from '../accounts/queries.ts'
 import { recordAudit } from '../audit/queries.ts'
 import type { Actor } from '../auth/roles.ts'
+import { patchHistoriesInThisTransaction } from '../trust/queries.ts'
 import { refreshTrustAfterWrite } from '../trust/refresh.ts'
 import { forViewer, hasPrivateTitle, isTitleHidden, managedIfPrivate } from './privacy.ts'
 import * as q from './queries.ts'
@@ -71,6 +72,16 @@ export async function listExperiences(db: Db, actor: Actor, query: ListExperienc
   return { ...page, items: await forActor(db, actor, page.items) }
 }
 
+/**
+ * An experience to change, its row locked until the transaction ends: two writes to one experience
+ * take turns, so the second sees the participants the first left (their scores and stored trust
+ * histories are refreshed from what it reads).
+ */
+async function loadForWrite(db: Db, orgId: string, id: string): Promise<Experience> {
+  await q.lockExperienceRow(db, orgId, id)
+  return load(db, orgId, id)
+}
+
 /** Log an experience. The same source + externalId is accepted once (409 the second time). */
 export async function createExperience(db: Db, actor: Actor, body: CreateExperienceBody): Promise<Experience> {
   const occurredAt = checkOccurredAt(body.occurredAt)
@@ -81,6 +92,8 @@ export async function createExperience(db: Db, actor: Actor, body: CreateExperie
     if (body.externalId && (await q.findExperienceByExternalId(trx, actor.orgId, source, body.externalId))) {
       throw new AppError('conflict', 'This experience was already recorded', [{ pointer: '#/externalId', detail: `already used for source ${source}` }])
     }
+    // The refresh below patches the stored trust histories with this experience (migration 0016).
+    await patchHistoriesInThisTransaction(trx)
     const row = await q.insertExperienceWithParticipants(trx, actor.orgId, {
       occurred_at: occurredAt,
       kind: body.kind,
@@ -96,7 +109,7 @@ export async function createExperience(db: Db, actor: Actor, body: CreateExperie
       created_by: actor.via === 'system' ? null : actor.userId,
     }, body.stakeholderIds, userIds)
     const experience = toExperience(row)
-    await refreshTrustAfterWrite(trx, actor.orgId, experience.stakeholderIds, experience.userIds)
+    await refreshTrustAfterWrite(trx, actor.orgId, experience.stakeholderIds, experience.userIds, new Date(), [experience.id])
     await recordAudit(trx, actor, 'experience.created', 'experience', experience.id, null, experience)
     return oneForActor(trx, actor, experience)
   })
@@ -105,7 +118,7 @@ export async function createExperience(db: Db, actor: Actor, body: CreateExperie
 export async function updateExperience(db: Db, actor: Actor, id: string, body: UpdateExperienceBody): Promise<Experience> {
   const occurredAt = body.occurredAt === undefined ? undefined : checkOccurredAt(body.occurredAt)
   return db.transaction().execute(async (trx) => {
-    const before = await load(trx, actor.orgId, id)
+    const before = await loadForWrite(trx, actor.orgId, id)
     // Mail: who may see its subject depends on who took part, so those who may not cannot change either.
     const managed = await managedIfPrivate(trx, actor, [before])
     if (isTitleHidden(before, before.userIds, managed) && (body.userIds !== undefined || body.title !== undefined)) {
@@ -113,6 +126,7 @@ export async function updateExperience(db: Db, actor: Actor, id: string, body: U
     }
     const accounts = await checkParticipants(trx, actor.orgId, body.stakeholderIds, body.userIds)
     const accountId = body.accountId !== undefined || body.stakeholderIds ? await resolveAccount(trx, actor.orgId, body.accountId, body.stakeholderIds, accounts) : undefined
+    await patchHistoriesInThisTransaction(trx)
     await q.updateExperienceRow(trx, actor.orgId, id, {
       occurred_at: occurredAt,
       kind: body.kind,
@@ -127,7 +141,7 @@ export async function updateExperience(db: Db, actor: Actor, id: string, body: U
     await q.setParticipants(trx, actor.orgId, id, body.stakeholderIds, body.userIds)
     const experience = await load(trx, actor.orgId, id)
     // Participants may have changed: refresh the scores of everyone before and after.
-    await refreshTrustAfterWrite(trx, actor.orgId, union(before.stakeholderIds, experience.stakeholderIds), union(before.userIds, experience.userIds))
+    await refreshTrustAfterWrite(trx, actor.orgId, union(before.stakeholderIds, experience.stakeholderIds), union(before.userIds, experience.userIds), new Date(), [id])
     await recordAudit(trx, actor, 'experience.updated', 'experience', id, before, experience)
     // Its title may have been set just now: judged like any other.
     return hasPrivateTitle(before) ? forViewer(experience, managed) : oneForActor(trx, actor, experience)
@@ -137,10 +151,11 @@ export async function updateExperience(db: Db, actor: Actor, id: string, body: U
 /** Archive (remove from scores and timelines) or restore an experience. */
 export async function setExperienceArchived(db: Db, actor: Actor, id: string, isArchived: boolean): Promise<Experience> {
   return db.transaction().execute(async (trx) => {
-    const before = await load(trx, actor.orgId, id)
+    const before = await loadForWrite(trx, actor.orgId, id)
+    await patchHistoriesInThisTransaction(trx)
     await q.updateExperienceRow(trx, actor.orgId, id, { archived_at: isArchived ? (before.archivedAt ? new Date(before.archivedAt) : new Date()) : null })
     const experience = await load(trx, actor.orgId, id)
-    await refreshTrustAfterWrite(trx, actor.orgId, experience.stakeholderIds, experience.userIds)
+    await refreshTrustAfterWrite(trx, actor.orgId, experience.stakeholderIds, experience.userIds, new Date(), [id])
     await recordAudit(trx, actor, isArchived ? 'experience.archived' : 'experience.restored', 'experience', id, before, experience)
     return oneForActor(trx, actor, experience)
   })

@@ -65,7 +65,7 @@ export async function mergeStakeholders(db: Db, actor: Actor, keepId: string, me
     for (const r of relationships) users.add(r.user_id)
 
     // Reporting lines that pointed at the merged person now point at the kept one.
-    const repointed = await repointReferences(trx, orgId, 'stakeholders', mergeId, keepId, ['stakeholders', 'relationships', 'stakeholder_scores', 'experience_stakeholders'])
+    const repointed = await repointReferences(trx, orgId, 'stakeholders', mergeId, keepId, ['stakeholders', 'relationships', 'stakeholder_scores', 'stakeholder_histories', 'experience_stakeholders'])
     await trx.updateTable('stakeholders').set({ reports_to_id: keepId }).where('org_id', '=', orgId).where('reports_to_id', '=', mergeId).where('id', '!=', keepId).execute()
 
     const hasConsent = keep.has_consent || other.has_consent

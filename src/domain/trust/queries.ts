@@ -115,15 +115,31 @@ function allHistoriesQuery(orgId: string, asOf: Date) {
     GROUP BY es.stakeholder_id`
 }
 
+/**
+ * Store the history of every stakeholder of the organisation that has experiences and no stored
+ * history (migration 0016 did so for the data of its day). Without locks: for an organisation
+ * nothing else writes to yet (the demo's, a benchmark's); elsewhere each refresh builds the
+ * missing ones it needs.
+ */
+export async function storeMissingHistories(db: Db, orgId: string): Promise<number> {
+  const { numAffectedRows } = await sql`INSERT INTO stakeholder_histories (org_id, stakeholder_id, history)
+    SELECT es.org_id, es.stakeholder_id, ${HISTORY} FROM ${HISTORY_SOURCE}
+    WHERE es.org_id = ${orgId} AND e.archived_at IS NULL
+      AND NOT EXISTS (SELECT FROM stakeholder_histories h WHERE h.org_id = es.org_id AND h.stakeholder_id = es.stakeholder_id)
+    GROUP BY es.org_id, es.stakeholder_id
+    ON CONFLICT DO NOTHING`.execute(db)
+  return Number(numAffectedRows ?? 0)
+}
+
 /** A relationship as a scoring row carries it: id, user, cadence, importance, is active. */
 export type RelationshipTuple = [id: string, userId: string, cadenceDays: number, importance: number, isActive: boolean]
 
 /**
  * A stakeholder with what scoring needs: its relationships, its stored score (nulls when none),
- * and, when it is one of the stakeholders to score (`is_given`) in a refresh, its history (null
- * when it has no experience). The columns tend_trust_scoring_rows returns for the refresh
- * (migrations 0013 and 0014); listAllScoringRows gives the same for the recompute, and
- * trust.test.ts and recompute.test.ts compare both paths row for row.
+ * and, when it is one of the stakeholders to score (`is_given`) in a refresh, its history (null,
+ * or no bytes, when it has no experience). The columns tend_trust_scoring_rows returns for the
+ * refresh (migrations 0013, 0014 and 0016); listAllScoringRows gives the same for the recompute,
+ * and trust.test.ts and recompute.test.ts compare both paths row for row.
  */
 export type ScoringRow = {
   id: string
@@ -137,12 +153,27 @@ export type ScoringRow = {
   experience_count: number | null
   relationships: RelationshipTuple[]
   history: Uint8Array | null
+  /** the refresh found no stored history and built this one from the experiences: it is to be stored */
+  history_built?: boolean | null
+  /** with a stored history: the entries the refresh's changed experiences now give it (migration 0016) */
+  changes?: Uint8Array | null
+}
+
+/**
+ * Say, in this transaction, that its writer patches the stored histories of what it writes (the
+ * experience service): the triggers of migration 0016 then leave them, and the refresh that
+ * follows, given the changed experiences, patches them. It also clears the setting.
+ */
+export async function patchHistoriesInThisTransaction(db: Db): Promise<void> {
+  await sql`SELECT set_config('tend.trust_patch', 'on', true)`.execute(db)
 }
 
 /**
  * What a refresh reads, after taking its locks, in one call (tend_trust_scoring_rows, migrations
- * 0013 and 0014): these stakeholders (`is_given`) with their histories as of asOf, and the other
- * stakeholders of their accounts and of `accountIds` with their stored scores.
+ * 0013, 0014 and 0016): these stakeholders (`is_given`) with their stored histories (every active
+ * experience, future ones too: scoring leaves out what is after its time; built from the
+ * experiences where none is stored) and the entries the `changed` experiences now give them, and
+ * the other stakeholders of their accounts and of `accountIds` with their stored scores.
  *
  * The locks serialise score refreshes per account (per stakeholder when it has none) until the
  * caller's transaction ends, so that a refresh reads the histories and stored scores that
@@ -150,9 +181,9 @@ export type ScoringRow = {
  * are granted (a statement sees the data committed when it started). Keys are locked in one
  * order, so refreshes cannot deadlock.
  */
-export async function lockAndListScoringRows(db: Db, orgId: string, stakeholderIds: readonly string[], accountIds: readonly string[], asOf: Date): Promise<ScoringRow[]> {
+export async function lockAndListScoringRows(db: Db, orgId: string, stakeholderIds: readonly string[], accountIds: readonly string[], changed: readonly string[] = []): Promise<ScoringRow[]> {
   if (stakeholderIds.length + accountIds.length === 0) return []
-  const { rows } = await sql<ScoringRow>`SELECT * FROM tend_trust_scoring_rows(${orgId}, ${stakeholderIds}::uuid[], ${accountIds}::uuid[], ${asOf})`.execute(db)
+  const { rows } = await sql<ScoringRow>`SELECT * FROM tend_trust_scoring_rows(${orgId}, ${stakeholderIds}::uuid[], ${accountIds}::uuid[], ${changed}::uuid[])`.execute(db)
   return rows
 }
 
@@ -257,6 +288,8 @@ export type ScoreWrites = {
   accounts: readonly AccountScoreValues[]
   /** accounts left with no scored stakeholder: their score is removed */
   unscoredAccounts: readonly string[]
+  /** histories a refresh built because none was stored (migration 0016's triggers keep them from then on) */
+  histories?: readonly HistoryBytes[]
 }
 
 const iso = (d: Date | null) => (d === null ? null : d.toISOString())
@@ -268,7 +301,8 @@ const column = <T, V>(rows: readonly T[], value: (row: T) => V) => rows.map(valu
  * `computedAt` (by a write while a full recompute ran) is left as it is.
  */
 export async function writeScores(db: Db, orgId: string, computedAt: Date, w: ScoreWrites, { keepNewer = false } = {}): Promise<void> {
-  if (w.relationships.length + w.stakeholders.length + w.accounts.length + w.unscoredAccounts.length === 0) return
+  const h = w.histories ?? []
+  if (w.relationships.length + w.stakeholders.length + w.accounts.length + w.unscoredAccounts.length + h.length === 0) return
   const guard = (table: string) => (keepNewer ? sql` WHERE ${sql.raw(table)}.computed_at <= excluded.computed_at` : sql``)
   const r = w.relationships
   const s = w.stakeholders
@@ -292,6 +326,9 @@ export async function writeScores(db: Db, orgId: string, computedAt: Date, w: Sc
         ${column(a, (x) => x.score_28d)}::float8[], ${column(a, (x) => x.state)}::text[], ${column(a, (x) => x.stakeholder_count)}::int[]) AS u
       ON CONFLICT (org_id, account_id) DO UPDATE SET score = excluded.score, score_28d = excluded.score_28d, state = excluded.state,
         stakeholder_count = excluded.stakeholder_count, computed_at = excluded.computed_at${guard('account_scores')}),
-    d AS (DELETE FROM account_scores WHERE org_id = ${orgId} AND account_id = ANY(${w.unscoredAccounts}::uuid[])${keepNewer ? sql` AND computed_at <= ${computedAt}` : sql``})
+    d AS (DELETE FROM account_scores WHERE org_id = ${orgId} AND account_id = ANY(${w.unscoredAccounts}::uuid[])${keepNewer ? sql` AND computed_at <= ${computedAt}` : sql``}),
+    h AS (INSERT INTO stakeholder_histories (org_id, stakeholder_id, history)
+      SELECT ${orgId}, u.id, decode(u.hex, 'hex') FROM unnest(${column(h, (x) => x.stakeholder_id)}::uuid[], ${column(h, (x) => Buffer.from(x.history).toString('hex'))}::text[]) AS u (id, hex)
+      ON CONFLICT (org_id, stakeholder_id) DO UPDATE SET history = excluded.history)
     SELECT 1`.execute(db)
 }

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { call, makeOrg, useTestEnv, type TestOrg, type TestUser } from '../../../test/helpers.ts'
+import { sql } from 'kysely'
 import type { App } from '../../http/app.ts'
 import type { Db } from '../../db/connect.ts'
 import { openHistories } from './queries.ts'
-import { recomputeOrganisation, type RecomputeProgress } from './refresh.ts'
+import { recomputeOrganisation, refreshTrustAfterWrite, type RecomputeProgress } from './refresh.ts'
 import { parseHistory } from './scoring.ts'
 
 const env = useTestEnv()
@@ -119,6 +120,79 @@ describe('trust: the full recompute and the refresh after each write', () => {
     await db.deleteFrom('stakeholder_scores').where('org_id', '=', org.id).execute()
     await recomputeOrganisation(db, org.id, new Date(), { thread: true })
     assert.deepEqual(await storedScores(db, org.id), incremental)
+  })
+
+  test('each stored history holds the entries its experiences give, whatever wrote them (migration 0016)', async (t) => {
+    t.mock.timers.enable({ apis: ['Date'], now: NOW })
+    const { app, db } = env
+    const org = await makeOrg(db)
+    await buildHistory(app, org)
+    const { rep, manager } = org
+    const daysAgo = (n: number) => new Date(NOW - n * DAY).toISOString()
+    const fay = await post(app, rep, '/api/v1/stakeholders', { name: 'Fay' })
+    const gus = await post(app, rep, '/api/v1/stakeholders', { name: 'Gus' })
+    await post(app, rep, '/api/v1/relationships', { stakeholderId: fay.id, cadenceDays: 30, importance: 3 })
+    const log = (payload: Record<string, unknown>) => post(app, rep, '/api/v1/experiences', { kind: 'meeting', valence: 1, ...payload })
+    const first = await log({ occurredAt: daysAgo(30), stakeholderIds: [fay.id], userIds: [rep.id] })
+    const shared = await log({ occurredAt: daysAgo(20), stakeholderIds: [fay.id, gus.id], userIds: [rep.id, manager.id] })
+    await log({ occurredAt: daysAgo(9), kind: 'call', stakeholderIds: [gus.id], userIds: [manager.id] })
+    // Archived and restored; its time, rating and people edited.
+    await post(app, rep, `/api/v1/experiences/${first.id}/archive`, {})
+    await post(app, rep, `/api/v1/experiences/${first.id}/restore`, {})
+    await patch(app, rep, `/api/v1/experiences/${shared.id}`, { userIds: [manager.id, rep.id] })
+    await patch(app, rep, `/api/v1/experiences/${shared.id}`, { occurredAt: daysAgo(19), valence: 2 })
+
+    const entries = (bytes: Uint8Array) => {
+      const list: string[] = []
+      for (let o = 0; o < bytes.length; o += 44) list.push(Buffer.from(bytes.subarray(o, o + 44)).toString('hex'))
+      return list.sort()
+    }
+    /** The stored histories, each checked against the one its experiences give now. */
+    const checkStored = async () => {
+      const stored = await db.selectFrom('stakeholder_histories').select(['stakeholder_id', 'history']).where('org_id', '=', org.id).execute()
+      const { rows: built } = await sql<{ stakeholder_id: string; history: Uint8Array }>`SELECT es.stakeholder_id, string_agg(tend_trust_entry(e.trust_entry, eu.user_id), ''::bytea) AS history
+        FROM experience_stakeholders es JOIN experiences e ON e.org_id = es.org_id AND e.id = es.experience_id
+        LEFT JOIN experience_users eu ON eu.org_id = e.org_id AND eu.experience_id = e.id
+        WHERE es.org_id = ${org.id} AND e.archived_at IS NULL GROUP BY es.stakeholder_id`.execute(db)
+      const expected = new Map(built.map((b) => [b.stakeholder_id, entries(b.history)]))
+      for (const { stakeholder_id, history } of stored) assert.deepEqual(entries(history), expected.get(stakeholder_id) ?? [], stakeholder_id)
+      return new Map(stored.map((h) => [h.stakeholder_id, entries(h.history)]))
+    }
+    // The service patched them: every stakeholder a write refreshed has one, as its experiences give it.
+    let stored = await checkStored()
+    assert.equal(stored.size, 7)
+    // An entry per experience and user: Fay's first (one user) and the shared one (two).
+    assert.equal(stored.get(fay.id)!.length, 1 + 2)
+    assert.equal(stored.get(gus.id)!.length, 2 + 1)
+
+    // Written around the service, as merges and bulk imports write: the triggers drop the stored
+    // histories concerned, and the next refresh of each builds it again.
+    await post(app, rep, `/api/v1/stakeholders/${fay.id}/merge`, { mergeId: gus.id })
+    const { rows: [raw] } = await sql<{ id: string }>`INSERT INTO experiences (org_id, occurred_at, kind, valence, direction, initiator, depth, source)
+      VALUES (${org.id}, ${daysAgo(4)}, 'visit', 2, 'we_gave', 'us', 'personal', 'import') RETURNING id`.execute(db)
+    await sql`INSERT INTO experience_stakeholders (org_id, experience_id, stakeholder_id) VALUES (${org.id}, ${raw!.id}, ${fay.id})`.execute(db)
+    await sql`INSERT INTO experience_users (org_id, experience_id, user_id) VALUES (${org.id}, ${raw!.id}, ${rep.id})`.execute(db)
+    await refreshTrustAfterWrite(db, org.id, [fay.id], [rep.id])
+    assert.equal((await checkStored()).get(fay.id)!.length, 1 + 2 + 1 + 1)
+    assert.ok(!(await checkStored()).has(gus.id))
+    const writesAround = [
+      sql`UPDATE experiences SET valence = -2, occurred_at = ${daysAgo(3)} WHERE org_id = ${org.id} AND id = ${raw!.id}`,
+      sql`UPDATE experiences SET archived_at = now() WHERE org_id = ${org.id} AND id = ${raw!.id}`,
+      sql`DELETE FROM experience_users WHERE org_id = ${org.id} AND experience_id = ${shared.id} AND user_id = ${rep.id}`,
+      sql`UPDATE experience_users SET user_id = ${rep.id} WHERE org_id = ${org.id} AND experience_id = ${shared.id}`,
+      sql`UPDATE experience_stakeholders SET stakeholder_id = ${fay.id} WHERE org_id = ${org.id} AND experience_id = ${raw!.id}`,
+      sql`DELETE FROM experiences WHERE org_id = ${org.id} AND id = ${first.id}`,
+    ]
+    for (const write of writesAround) {
+      await write.execute(db)
+      stored = await checkStored()
+      assert.ok(!stored.has(fay.id), write.compile(db).sql)
+      await refreshTrustAfterWrite(db, org.id, [fay.id], [rep.id])
+      assert.ok((await checkStored()).has(fay.id))
+    }
+    // A title is not part of a history: changing it leaves them.
+    await sql`UPDATE experiences SET title = 'Renamed' WHERE org_id = ${org.id} AND id = ${shared.id}`.execute(db)
+    assert.ok((await checkStored()).has(fay.id))
   })
 
   test('the histories are read page by page, every stakeholder with experiences once', async (t) => {

@@ -54,7 +54,7 @@ type InTransaction = (work: (trx: Db) => Promise<void>) => Promise<void>
 /** `embedded`: the database runs in this thread (PGlite), which waits while it works. */
 async function recompute(db: Db, orgId: string, now: Date, options: RecomputeOptions, embedded: boolean, inTransaction: { build: InTransaction; write: InTransaction }) {
   const onProgress = options.onProgress ?? (() => {})
-  const stakeholders = collectStakeholders(await q.listAllScoringRows(db, orgId))
+  const stakeholders = collectStakeholders(await q.listAllScoringRows(db, orgId), now)
   const accountIds = await q.listAccountIds(db, orgId)
   let relationships = 0
   for (const s of stakeholders.values()) relationships += s.relationships.length

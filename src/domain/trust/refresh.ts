@@ -2,7 +2,7 @@ import type { Db } from '../../db/connect.ts'
 import { DAY_MS } from './model.ts'
 import * as q from './queries.ts'
 import {
-  accountPartOf, collectStakeholders, scoreAccount, scoreStakeholder,
+  accountPartOf, collectStakeholders, patchHistory, scoreAccount, scoreStakeholder,
   type AccountPart, type AccountScoreValues, type RelationshipScoreValues, type ScoringStakeholder, type StakeholderScoreValues, type StoredScore,
 } from './scoring.ts'
 
@@ -10,16 +10,34 @@ export { stakeholderWeight, toTrustExperience } from './scoring.ts'
 export { recomputeOrganisation, type RecomputeProgress } from './recompute.ts'
 
 /**
+ * The scores to refresh. `changedExperiences`: the experiences the caller wrote after
+ * patchHistoriesInThisTransaction, whose entries the stored histories are to be patched with.
+ */
+export type RefreshTarget = { stakeholderIds: readonly string[]; userIds: readonly string[] | null; accountIds?: readonly string[]; changedExperiences?: readonly string[] }
+
+/**
  * Recompute and store, in the caller's transaction, as of `now`: the scores of these stakeholders,
  * of their relationships with `userIds` (with everyone when null), of their accounts, and of the
  * other `accountIds`. Two statements whatever the numbers: one call that locks and reads
- * (histories, parameters, and the stored scores of the accounts' other stakeholders) and one write.
+ * (stored histories, parameters, and the stored scores of the accounts' other stakeholders) and one write.
  */
-export async function refreshScores(db: Db, orgId: string, target: { stakeholderIds: readonly string[]; userIds: readonly string[] | null; accountIds?: readonly string[] }, now: Date): Promise<void> {
+export async function refreshScores(db: Db, orgId: string, target: RefreshTarget, now: Date): Promise<void> {
   const ids = [...new Set(target.stakeholderIds)]
   const extraAccounts = [...new Set(target.accountIds ?? [])]
   if (ids.length === 0 && extraAccounts.length === 0) return
-  const stakeholders = collectStakeholders(await q.lockAndListScoringRows(db, orgId, ids, extraAccounts, now))
+  const changed = target.changedExperiences ?? []
+  const rows = await q.lockAndListScoringRows(db, orgId, ids, extraAccounts, changed)
+  // Histories built because none was stored are stored; stored ones are patched with the changed
+  // experiences' entries (migration 0016).
+  const histories: q.HistoryBytes[] = []
+  for (const row of rows) {
+    if (row.history_built) histories.push({ stakeholder_id: row.id, history: row.history! })
+    else if (row.is_given && changed.length > 0) {
+      row.history = patchHistory(row.history!, changed, row.changes!)
+      histories.push({ stakeholder_id: row.id, history: row.history })
+    }
+  }
+  const stakeholders = collectStakeholders(rows, now)
   const only = target.userIds === null ? undefined : new Set(target.userIds)
   const relationships: RelationshipScoreValues[] = []
   const stakeholderScores: StakeholderScoreValues[] = []
@@ -33,7 +51,7 @@ export async function refreshScores(db: Db, orgId: string, target: { stakeholder
   }
   const accountIds = new Set(extraAccounts)
   for (const s of stakeholders.values()) if (s.isGiven && s.accountId !== null) accountIds.add(s.accountId)
-  await q.writeScores(db, orgId, now, { relationships, stakeholders: stakeholderScores, ...scoreAccounts([...accountIds], stakeholders, fresh) })
+  await q.writeScores(db, orgId, now, { relationships, stakeholders: stakeholderScores, ...scoreAccounts([...accountIds], stakeholders, fresh), histories })
 }
 
 /**
@@ -61,9 +79,10 @@ function scoreAccounts(accountIds: readonly string[], stakeholders: ReadonlyMap<
 /**
  * Bring every score an experience write touches up to date, in the caller's transaction:
  * the relationships between its people on both sides, its stakeholders and their accounts.
+ * `changedExperiences`: see RefreshTarget.
  */
-export async function refreshTrustAfterWrite(db: Db, orgId: string, stakeholderIds: string[], userIds: string[], now = new Date()): Promise<void> {
-  await refreshScores(db, orgId, { stakeholderIds, userIds }, now)
+export async function refreshTrustAfterWrite(db: Db, orgId: string, stakeholderIds: string[], userIds: string[], now = new Date(), changedExperiences?: readonly string[]): Promise<void> {
+  await refreshScores(db, orgId, { stakeholderIds, userIds, changedExperiences }, now)
 }
 
 type StakeholderWeightFields = { id: string; account_id: string | null; influence: number; archived_at: Date | null }

@@ -78,20 +78,23 @@ function userIdAt(b: Buffer, o: number): string {
 /**
  * A stakeholder's history from the bytes the database builds (tend_trust_entry, migration 0015:
  * one 44-byte entry per experience and user, in no particular order): in canonical order, one
- * experience with all its users per id.
+ * experience with all its users per id; without the experiences after `asOf` (epoch ms), which a
+ * stored history (migration 0016) holds too.
  */
-export function parseHistory(stakeholderId: string, bytes: Uint8Array): History {
+export function parseHistory(stakeholderId: string, bytes: Uint8Array, asOf = Infinity): History {
   const b = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   if (b.length % HISTORY_ENTRY_BYTES !== 0) throw new Error(`history of ${stakeholderId}: ${b.length} bytes is not a whole number of entries`)
   const parsed: TrustExperience[] = []
   const userOf: string[] = []
   for (let o = 0; o < b.length; o += HISTORY_ENTRY_BYTES) {
+    // Two halves rather than a BigInt: exact for any time a Date can hold.
+    const occurredAt = b.readInt32BE(o + AT) * 4_294_967_296 + b.readUInt32BE(o + AT + 4)
+    if (occurredAt > asOf) continue
     const codes = b.readInt32BE(o + CODES)
     const valence = codes & 7
     parsed.push({
       id: idAt(b, o),
-      // Two halves rather than a BigInt: exact for any time a Date can hold.
-      occurredAt: b.readInt32BE(o + AT) * 4_294_967_296 + b.readUInt32BE(o + AT + 4),
+      occurredAt,
       valence: valence === 0 ? null : valence - 3,
       kind: word(KINDS, (codes >> 3) & 31), direction: word(DIRECTION_WORDS, (codes >> 8) & 7), initiator: word(INITIATOR_WORDS, (codes >> 11) & 3),
       depth: word(DEPTH_WORDS, (codes >> 13) & 3), source: word(SOURCE_WORDS, (codes >> 15) & 7),
@@ -113,21 +116,34 @@ export function parseHistory(stakeholderId: string, bytes: Uint8Array): History 
   return { stakeholderId, experiences, users }
 }
 
+/**
+ * A stored history with the entries of the `changed` experiences replaced by `changes` (their
+ * entries as they now are; none when archived or no longer the stakeholder's).
+ */
+export function patchHistory(stored: Uint8Array, changed: readonly string[], changes: Uint8Array): Buffer {
+  const b = Buffer.isBuffer(stored) ? stored : Buffer.from(stored.buffer, stored.byteOffset, stored.byteLength)
+  const ids = new Set(changed.map((id) => id.replaceAll('-', '').toLowerCase()))
+  const kept: Buffer[] = []
+  for (let o = 0; o < b.length; o += HISTORY_ENTRY_BYTES) if (!ids.has(b.toString('hex', o, o + 16))) kept.push(b.subarray(o, o + HISTORY_ENTRY_BYTES))
+  kept.push(Buffer.from(changes.buffer, changes.byteOffset, changes.byteLength))
+  return Buffer.concat(kept)
+}
+
 export type RelationshipParams = { id: string; userId: string; cadenceDays: number; importance: number; isActive: boolean }
 export type StakeholderParams = { id: string; accountId: string | null; influence: number; isActive: boolean; relationships: RelationshipParams[] }
 /** A stakeholder as a refresh reads it: whether it was asked for, and its stored score if any. */
 export type ScoringStakeholder = StakeholderParams & { isGiven: boolean; stored: StoredScore | null; history: History | undefined }
 export type StoredScore = { score: number; score_28d: number; state: string; experience_count: number }
 
-/** Stakeholders by id, with their relationships, stored scores and (refresh) histories. */
-export function collectStakeholders(rows: readonly ScoringRow[]): Map<string, ScoringStakeholder> {
+/** Stakeholders by id, with their relationships, stored scores and (refresh) histories as of `asOf`. */
+export function collectStakeholders(rows: readonly ScoringRow[], asOf: Date): Map<string, ScoringStakeholder> {
   const stakeholders = new Map<string, ScoringStakeholder>()
   for (const row of rows) {
     stakeholders.set(row.id, {
       id: row.id, accountId: row.account_id, influence: row.influence, isActive: row.is_active, isGiven: row.is_given,
       stored: row.score === null ? null : { score: row.score, score_28d: row.score_28d!, state: row.state!, experience_count: row.experience_count! },
       relationships: row.relationships.map(([id, userId, cadenceDays, importance, isActive]) => ({ id, userId, cadenceDays, importance, isActive })),
-      history: row.history === null ? undefined : parseHistory(row.id, row.history),
+      history: row.history === null || row.history.length === 0 ? undefined : parseHistory(row.id, row.history, asOf.getTime()),
     })
   }
   return stakeholders
