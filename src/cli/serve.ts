@@ -4,7 +4,7 @@ import { loadConfig, type Config } from '../config.ts'
 import { connect, type DbHandle } from '../db/connect.ts'
 import { migrateToLatest } from '../db/migrate.ts'
 import { ensureDemoOrganisation } from '../domain/demo/seed.ts'
-import { refreshStaleScores } from '../domain/trust/refresh.ts'
+import { refreshStaleScores, settleQueuedAccounts } from '../domain/trust/refresh.ts'
 import type { Db } from '../db/connect.ts'
 import { buildApp } from '../http/app.ts'
 import { createMailer } from '../lib/mail.ts'
@@ -45,6 +45,32 @@ export function startDecayRefresh(db: Db, log: (msg: string) => void, dialect: D
   return () => clearInterval(timer)
 }
 
+// Account scores queued by writes are settled within about this long (trust/refresh.ts).
+const ACCOUNT_SETTLE_MS = 1_000
+
+/**
+ * Score the accounts that writes queued, every second; any number of processes may do this
+ * safely. Stopping waits for a round under way.
+ */
+export function startAccountSettler(db: Db, log: (msg: string) => void): () => Promise<void> {
+  let running: Promise<void> | null = null
+  const settle = async () => {
+    try {
+      while ((await settleQueuedAccounts(db)) > 0);
+    } catch (err) {
+      log(`trust: settling account scores failed: ${(err as Error).message}`)
+    } finally {
+      running = null
+    }
+  }
+  const timer = setInterval(() => { running ??= settle() }, ACCOUNT_SETTLE_MS)
+  timer.unref()
+  return async () => {
+    clearInterval(timer)
+    await running
+  }
+}
+
 /** Open the configured database and bring it to the latest migration. */
 export async function openDatabase(config: Config): Promise<DbHandle> {
   const handle = await connect({ databaseUrl: config.databaseUrl, dataDir: config.dataDir })
@@ -70,6 +96,7 @@ export function registerServe(program: Command) {
       const demo = opts.demo ? await ensureDemoOrganisation(handle.db) : undefined
       const app = await buildApp({ config, db: handle.db })
       const stopRefresh = startDecayRefresh(handle.db, (msg) => app.log.info(msg), handle.dialect)
+      const stopSettler = startAccountSettler(handle.db, (msg) => app.log.warn(msg))
       const mailer = createMailer({ smtpUrl: config.smtpUrl, mailFrom: config.mailFrom, log: (line) => app.log.warn(line) })
       if (!mailer.isConfigured) app.log.warn('SMTP_URL is not set: e-mails (reminders, invitations) are written to the log and NOT sent')
       const worker = startJobWorker(handle.db, { handlers: JOB_HANDLERS, tasks: JOB_TASKS, mailer, publicUrl: config.publicUrl, log: (msg) => app.log.info(msg) })
@@ -79,6 +106,7 @@ export function registerServe(program: Command) {
         isClosing = true
         app.log.info({ signal }, 'shutting down')
         stopRefresh()
+        await stopSettler()
         await worker.stop()
         mailer.close()
         await app.close()

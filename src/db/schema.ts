@@ -144,6 +144,8 @@ export type ExperiencesTable = {
 export type ExperienceStakeholdersTable = { org_id: string; experience_id: string; stakeholder_id: string }
 /** A stakeholder's trust history, kept by triggers (migration 0016; trust/queries.ts). */
 export type StakeholderHistoriesTable = { org_id: string; stakeholder_id: string; history: Uint8Array }
+/** Accounts whose score is to be recomputed (migration 0017; trust/refresh.ts settleQueuedAccounts). */
+export type AccountScoreQueueTable = { org_id: string; account_id: string; queued_at: Date }
 export type ExperienceUsersTable = { org_id: string; experience_id: string; user_id: string }
 
 export type AuditLogTable = {
@@ -462,6 +464,7 @@ export type Database = KpiDatabase & {
   experiences: ExperiencesTable
   experience_stakeholders: ExperienceStakeholdersTable
   stakeholder_histories: StakeholderHistoriesTable
+  account_score_queue: AccountScoreQueueTable
   experience_users: ExperienceUsersTable
   audit_log: AuditLogTable
   relationship_scores: RelationshipScoresTable

@@ -42,7 +42,7 @@ const STORED = 'SELECT h.history FROM stakeholder_histories h WHERE h.org_id = s
  * join's guessed row count led the generic plan to hash every stored score (88 ms a call at
  * bench:trust's full scale).
  */
-const SCORING_ROWS = scoringRowsFunction(ENTRY)
+export const SCORING_ROWS = scoringRowsFunction(ENTRY)
   .replace('tend_trust_scoring_rows(p_org uuid, p_stakeholders uuid[], p_accounts uuid[], p_as_of timestamptz)', 'tend_trust_scoring_rows(p_org uuid, p_stakeholders uuid[], p_accounts uuid[], p_changed uuid[])')
   .replace('experience_count integer, history bytea)', 'experience_count integer, history bytea, history_built boolean, changes bytea)')
   .replace('     -- The given stakeholders with their histories;', `     -- The caller patches what it wrote with what this returns; other writes are for the triggers again.

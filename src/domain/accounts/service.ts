@@ -4,6 +4,7 @@ import { parseSort } from '../../lib/keyset.ts'
 import { DEFAULT_PAGE_SIZE, toPage } from '../../lib/pagination.ts'
 import { recordAudit } from '../audit/queries.ts'
 import type { Actor } from '../auth/roles.ts'
+import { settleQueuedAccounts } from '../trust/refresh.ts'
 import { getUserRow } from '../users/queries.ts'
 import * as q from './queries.ts'
 import { toAccount, type Account, type CreateAccountBody, type ListAccountsQuery, type UpdateAccountBody } from './schema.ts'
@@ -26,7 +27,11 @@ async function checkOwner(db: Db, orgId: string, ownerId: string | null | undefi
   if (!owner) throw invalidReference('#/ownerId', 'is not a user of this organisation')
 }
 
+// Reads of account scores settle the organisation's queued ones first (trust/refresh.ts): a
+// reader sees the scores of its own writes, not those of a second ago.
+
 export async function getAccount(db: Db, actor: Actor, id: string): Promise<Account> {
+  await settleQueuedAccounts(db, { orgId: actor.orgId })
   const row = await q.getAccountRow(db, actor.orgId, id)
   if (!row) throw notFound('Account')
   return toAccount(row)
@@ -34,6 +39,7 @@ export async function getAccount(db: Db, actor: Actor, id: string): Promise<Acco
 
 export async function listAccounts(db: Db, actor: Actor, query: ListAccountsQuery) {
   const limit = query.limit ?? DEFAULT_PAGE_SIZE
+  await settleQueuedAccounts(db, { orgId: actor.orgId })
   const { rows, cursorOf } = q.listAccountRows(db, actor.orgId, query, parseSort(query.sort, 'name'), query.cursor, limit)
   return toPage(await rows, limit, toAccount, cursorOf)
 }

@@ -57,7 +57,7 @@ export const TABLE_TYPES = TABLE_SPECS.map((s) => s.table)
 export const API_TABLES = ['users', 'accounts', 'stakeholders', 'relationships', 'experiences', 'experience_stakeholders', 'experience_users', 'audit_log']
 /** Tenant tables deliberately not exported: secrets, transient work, and what is derived and rebuilt after an import. */
 export const NOT_EXPORTED = ['sessions', 'api_tokens', 'invitations', 'calendar_feeds', 'survey_links', 'jobs', 'import_jobs',
-  'relationship_scores', 'stakeholder_scores', 'stakeholder_histories', 'account_scores', 'kpi_snapshots', 'revenue_monthly', 'revenue_totals']
+  'relationship_scores', 'stakeholder_scores', 'stakeholder_histories', 'account_scores', 'account_score_queue', 'kpi_snapshots', 'revenue_monthly', 'revenue_totals']
 const SPECS = new Map(TABLE_SPECS.map((s) => [s.table, s]))
 
 type Column = { name: string; json: boolean }

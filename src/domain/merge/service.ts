@@ -113,7 +113,7 @@ export async function mergeAccounts(db: Db, actor: Actor, keepId: string, mergeI
     if (other.archived_at) throw unprocessable('#/mergeId', 'is archived (already merged?)')
     await trx.updateTable('stakeholders').set({ account_id: keepId, updated_at: new Date() }).where('org_id', '=', orgId).where('account_id', '=', mergeId).execute()
     await trx.updateTable('experiences').set({ account_id: keepId }).where('org_id', '=', orgId).where('account_id', '=', mergeId).execute()
-    const repointed = await repointReferences(trx, orgId, 'accounts', mergeId, keepId, ['stakeholders', 'experiences', 'account_scores'])
+    const repointed = await repointReferences(trx, orgId, 'accounts', mergeId, keepId, ['stakeholders', 'experiences', 'account_scores', 'account_score_queue'])
     await trx.updateTable('accounts').set({ domains: [], archived_at: new Date(), updated_at: new Date() }).where('org_id', '=', orgId).where('id', '=', mergeId).execute()
     await trx.updateTable('accounts').set({
       domains: union(keep.domains, other.domains),

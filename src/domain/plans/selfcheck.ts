@@ -4,6 +4,7 @@ import { AppError, notFound, type FieldError } from '../../lib/errors.ts'
 import { Nullable, Uuid } from '../../lib/schema.ts'
 import { recordAudit } from '../audit/queries.ts'
 import type { Actor } from '../auth/roles.ts'
+import { settleQueuedAccounts } from '../trust/refresh.ts'
 
 // The self-check of ../shared/seeds/002: "Ask yourself these questions" about a key account. Each is
 // answered 1 (not at all) … 5 (fully); reversed questions count the other way. Score 0–100.
@@ -77,8 +78,11 @@ async function checkAccount(db: Db, orgId: string, accountId: string) {
   if (!(await db.selectFrom('accounts').select('id').where('org_id', '=', orgId).where('id', '=', accountId).executeTakeFirst())) throw notFound('Account')
 }
 
-const currentTrust = async (db: Db, orgId: string, accountId: string) =>
-  (await db.selectFrom('account_scores').select('score').where('org_id', '=', orgId).where('account_id', '=', accountId).executeTakeFirst())?.score ?? null
+/** The account's stored score, the organisation's queued accounts settled first (trust/refresh.ts). */
+async function currentTrust(db: Db, orgId: string, accountId: string) {
+  await settleQueuedAccounts(db, { orgId })
+  return (await db.selectFrom('account_scores').select('score').where('org_id', '=', orgId).where('account_id', '=', accountId).executeTakeFirst())?.score ?? null
+}
 
 /** Record a self-check: every current question answered once; the trust score of the moment is kept beside it. */
 export async function submitSelfCheck(db: Db, actor: Actor, accountId: string, body: SubmitSelfCheckBody) {

@@ -80,6 +80,13 @@ export async function listStaleRelationships(db: Db, before: Date, limit: number
     .execute()
 }
 
+/** Accounts whose score waits in the queue, the longest waiting first; of one organisation when given. */
+export async function listQueuedAccounts(db: Db, limit: number, orgId?: string) {
+  return db.selectFrom('account_score_queue').select(['org_id', 'account_id'])
+    .$if(orgId !== undefined, (qb) => qb.where('org_id', '=', orgId!))
+    .orderBy('queued_at').limit(limit).execute()
+}
+
 export async function listStaleStakeholders(db: Db, before: Date, limit: number) {
   return db
     .selectFrom('stakeholder_scores')
@@ -288,8 +295,12 @@ export type ScoreWrites = {
   accounts: readonly AccountScoreValues[]
   /** accounts left with no scored stakeholder: their score is removed */
   unscoredAccounts: readonly string[]
-  /** histories a refresh built because none was stored (migration 0016's triggers keep them from then on) */
+  /** histories a refresh built or patched (migration 0016) */
   histories?: readonly HistoryBytes[]
+  /** accounts whose score is left to settleQueuedAccounts (migration 0017) */
+  queuedAccounts?: readonly string[]
+  /** accounts scored here: off the queue */
+  settledAccounts?: readonly string[]
 }
 
 const iso = (d: Date | null) => (d === null ? null : d.toISOString())
@@ -297,12 +308,15 @@ const column = <T, V>(rows: readonly T[], value: (row: T) => V) => rows.map(valu
 
 /**
  * Store scores in one statement: relationship, stakeholder and account scores upserted from
- * arrays (UNNEST), scores of unscored accounts deleted. With `keepNewer`, a row computed after
+ * arrays (UNNEST), scores of unscored accounts deleted, histories stored, accounts queued or taken
+ * off the queue. With `keepNewer`, a row computed after
  * `computedAt` (by a write while a full recompute ran) is left as it is.
  */
 export async function writeScores(db: Db, orgId: string, computedAt: Date, w: ScoreWrites, { keepNewer = false } = {}): Promise<void> {
   const h = w.histories ?? []
-  if (w.relationships.length + w.stakeholders.length + w.accounts.length + w.unscoredAccounts.length + h.length === 0) return
+  const queued = w.queuedAccounts ?? []
+  const settled = w.settledAccounts ?? []
+  if (w.relationships.length + w.stakeholders.length + w.accounts.length + w.unscoredAccounts.length + h.length + queued.length + settled.length === 0) return
   const guard = (table: string) => (keepNewer ? sql` WHERE ${sql.raw(table)}.computed_at <= excluded.computed_at` : sql``)
   const r = w.relationships
   const s = w.stakeholders
@@ -329,6 +343,9 @@ export async function writeScores(db: Db, orgId: string, computedAt: Date, w: Sc
     d AS (DELETE FROM account_scores WHERE org_id = ${orgId} AND account_id = ANY(${w.unscoredAccounts}::uuid[])${keepNewer ? sql` AND computed_at <= ${computedAt}` : sql``}),
     h AS (INSERT INTO stakeholder_histories (org_id, stakeholder_id, history)
       SELECT ${orgId}, u.id, decode(u.hex, 'hex') FROM unnest(${column(h, (x) => x.stakeholder_id)}::uuid[], ${column(h, (x) => Buffer.from(x.history).toString('hex'))}::text[]) AS u (id, hex)
-      ON CONFLICT (org_id, stakeholder_id) DO UPDATE SET history = excluded.history)
+      ON CONFLICT (org_id, stakeholder_id) DO UPDATE SET history = excluded.history),
+    q AS (INSERT INTO account_score_queue (org_id, account_id, queued_at) SELECT ${orgId}, u, ${computedAt}::timestamptz FROM unnest(${queued}::uuid[]) AS u
+      ON CONFLICT DO NOTHING),
+    sq AS (DELETE FROM account_score_queue WHERE org_id = ${orgId} AND account_id = ANY(${settled}::uuid[]))
     SELECT 1`.execute(db)
 }

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { call, makeOrg, useTestEnv, type TestOrg, type TestUser } from '../../../test/helpers.ts'
+import { startAccountSettler } from '../../cli/serve.ts'
 import { sql } from 'kysely'
 import type { App } from '../../http/app.ts'
 import type { Db } from '../../db/connect.ts'
 import { openHistories } from './queries.ts'
-import { recomputeOrganisation, refreshTrustAfterWrite, type RecomputeProgress } from './refresh.ts'
+import { recomputeOrganisation, refreshTrustAfterWrite, settleQueuedAccounts, type RecomputeProgress } from './refresh.ts'
 import { parseHistory } from './scoring.ts'
 
 const env = useTestEnv()
@@ -25,8 +26,9 @@ async function patch(app: App, as: TestUser, url: string, payload: Record<string
   assert.equal(res.statusCode, 200, `${url}: ${res.body}`)
 }
 
-/** Every stored score of the organisation, without the time it was computed. */
+/** Every stored score of the organisation, as a reader sees them (queued accounts settled), without the time it was computed. */
 async function storedScores(db: Db, orgId: string) {
+  await settleQueuedAccounts(db, { orgId })
   const [relationships, stakeholders, accounts] = await Promise.all([
     db.selectFrom('relationship_scores').select(['relationship_id', 'score', 'score_28d', 'state', 'last_meaningful_at', 'experience_count']).where('org_id', '=', orgId).orderBy('relationship_id').execute(),
     db.selectFrom('stakeholder_scores').select(['stakeholder_id', 'score', 'score_28d', 'state', 'last_meaningful_at', 'cadence_days', 'experience_count']).where('org_id', '=', orgId).orderBy('stakeholder_id').execute(),
@@ -193,6 +195,38 @@ describe('trust: the full recompute and the refresh after each write', () => {
     // A title is not part of a history: changing it leaves them.
     await sql`UPDATE experiences SET title = 'Renamed' WHERE org_id = ${org.id} AND id = ${shared.id}`.execute(db)
     assert.ok((await checkStored()).has(fay.id))
+  })
+
+  test('a write queues its account; the server\'s settler, or a read of the account, scores it (migration 0017)', async () => {
+    const { app, db } = env
+    const org = await makeOrg(db)
+    const account = await post(app, org.rep, '/api/v1/accounts', { name: 'Queue Co' })
+    const ada = await post(app, org.rep, '/api/v1/stakeholders', { name: 'Ada', accountId: account.id, influence: 4 })
+    await post(app, org.rep, '/api/v1/relationships', { stakeholderId: ada.id, cadenceDays: 30, importance: 4 })
+    const queued = async () => (await db.selectFrom('account_score_queue').select('account_id').where('org_id', '=', org.id).execute()).map((r) => r.account_id)
+    const stored = async () => (await db.selectFrom('account_scores').select('score').where('org_id', '=', org.id).where('account_id', '=', account.id).executeTakeFirst())?.score
+    const adaScore = async () => (await db.selectFrom('stakeholder_scores').select('score').where('org_id', '=', org.id).where('stakeholder_id', '=', ada.id).executeTakeFirstOrThrow()).score
+    const log = (payload: Record<string, unknown>) => post(app, org.rep, '/api/v1/experiences', { occurredAt: new Date(Date.now() - 2 * DAY).toISOString(), kind: 'help', depth: 'meaningful', stakeholderIds: [ada.id], ...payload })
+
+    await log({ valence: 2, direction: 'we_gave' })
+    assert.ok((await adaScore()) > 0)
+    assert.deepEqual(await queued(), [account.id])
+    assert.equal(await stored(), undefined)
+    const problems: string[] = []
+    const stop = startAccountSettler(db, (msg) => problems.push(msg))
+    const started = Date.now()
+    while ((await queued()).length > 0 && Date.now() - started < 5000) await new Promise((resolve) => setTimeout(resolve, 50))
+    await stop()
+    assert.deepEqual(problems, [])
+    assert.deepEqual(await queued(), [])
+    assert.equal(await stored(), await adaScore())
+
+    await log({ kind: 'complaint', valence: -2 })
+    assert.deepEqual(await queued(), [account.id])
+    const read = (await call(app, org.rep, { method: 'GET', url: `/api/v1/accounts/${account.id}` })).json()
+    assert.deepEqual(await queued(), [])
+    assert.equal(read.trust.score, await adaScore())
+    assert.equal(await stored(), await adaScore())
   })
 
   test('the histories are read page by page, every stakeholder with experiences once', async (t) => {

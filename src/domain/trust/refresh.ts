@@ -16,17 +16,19 @@ export { recomputeOrganisation, type RecomputeProgress } from './recompute.ts'
 export type RefreshTarget = { stakeholderIds: readonly string[]; userIds: readonly string[] | null; accountIds?: readonly string[]; changedExperiences?: readonly string[] }
 
 /**
- * Recompute and store, in the caller's transaction, as of `now`: the scores of these stakeholders,
- * of their relationships with `userIds` (with everyone when null), of their accounts, and of the
- * other `accountIds`. Two statements whatever the numbers: one call that locks and reads
- * (stored histories, parameters, and the stored scores of the accounts' other stakeholders) and one write.
+ * Recompute and store, in the caller's transaction, as of `now`: the scores of these stakeholders
+ * and of their relationships with `userIds` (with everyone when null), and of the `accountIds`.
+ * The accounts of the stakeholders are queued for settleQueuedAccounts rather than scored here
+ * (migration 0017), unless among `accountIds`. Two statements whatever the numbers: one call that
+ * locks and reads (stored histories, parameters, the stored scores of the accounts' stakeholders)
+ * and one write.
  */
 export async function refreshScores(db: Db, orgId: string, target: RefreshTarget, now: Date): Promise<void> {
   const ids = [...new Set(target.stakeholderIds)]
-  const extraAccounts = [...new Set(target.accountIds ?? [])]
-  if (ids.length === 0 && extraAccounts.length === 0) return
+  const accountIds = [...new Set(target.accountIds ?? [])]
+  if (ids.length === 0 && accountIds.length === 0) return
   const changed = target.changedExperiences ?? []
-  const rows = await q.lockAndListScoringRows(db, orgId, ids, extraAccounts, changed)
+  const rows = await q.lockAndListScoringRows(db, orgId, ids, accountIds, changed)
   // Histories built because none was stored are stored; stored ones are patched with the changed
   // experiences' entries (migration 0016).
   const histories: q.HistoryBytes[] = []
@@ -42,16 +44,19 @@ export async function refreshScores(db: Db, orgId: string, target: RefreshTarget
   const relationships: RelationshipScoreValues[] = []
   const stakeholderScores: StakeholderScoreValues[] = []
   const fresh = new Map<string, StoredScore>()
+  const queued = new Set<string>()
   for (const s of stakeholders.values()) {
     if (!s.isGiven) continue
     const scores = scoreStakeholder(s, s.history, now, only)
     stakeholderScores.push(scores.stakeholder)
     relationships.push(...scores.relationships)
     fresh.set(s.id, scores.stakeholder)
+    if (s.accountId !== null && !accountIds.includes(s.accountId)) queued.add(s.accountId)
   }
-  const accountIds = new Set(extraAccounts)
-  for (const s of stakeholders.values()) if (s.isGiven && s.accountId !== null) accountIds.add(s.accountId)
-  await q.writeScores(db, orgId, now, { relationships, stakeholders: stakeholderScores, ...scoreAccounts([...accountIds], stakeholders, fresh), histories })
+  await q.writeScores(db, orgId, now, {
+    relationships, stakeholders: stakeholderScores, ...scoreAccounts(accountIds, stakeholders, fresh), histories,
+    queuedAccounts: [...queued], settledAccounts: accountIds,
+  })
 }
 
 /**
@@ -98,6 +103,22 @@ export async function refreshWeightsOf(db: Db, orgId: string, before: Stakeholde
   await refreshScores(db, orgId, { stakeholderIds: [after.id], userIds: [], accountIds: left }, now)
 }
 
+/**
+ * Score the accounts queued by writes (migration 0017), the longest waiting first, at most `limit`;
+ * of one organisation when `orgId` is given (before reading its account scores). Each
+ * organisation's in a transaction of its own, or in `db` when it is one. Returns how many.
+ */
+export async function settleQueuedAccounts(db: Db, { orgId, limit = 500, now = new Date() }: { orgId?: string; limit?: number; now?: Date } = {}): Promise<number> {
+  const queued = await q.listQueuedAccounts(db, limit, orgId)
+  const byOrg = new Map<string, string[]>()
+  for (const { org_id, account_id } of queued) byOrg.set(org_id, [...(byOrg.get(org_id) ?? []), account_id])
+  for (const [org, accountIds] of byOrg) {
+    const settle = (trx: Db) => refreshScores(trx, org, { stakeholderIds: [], userIds: [], accountIds }, now)
+    await (db.isTransaction ? settle(db) : db.transaction().execute(settle))
+  }
+  return queued.length
+}
+
 /** Recompute and store account scores from their stakeholders' stored scores (after a merge moves stakeholders). */
 export async function refreshAccountScores(db: Db, orgId: string, accountIds: string[], now: Date): Promise<void> {
   await refreshScores(db, orgId, { stakeholderIds: [], userIds: [], accountIds }, now)
@@ -120,6 +141,7 @@ export async function refreshStaleScores(db: Db, now: Date, staleBefore = new Da
   }
   for (const [orgId, ids] of byOrg) {
     await db.transaction().execute((trx) => refreshScores(trx, orgId, { stakeholderIds: [...ids], userIds: null }, now))
+    await settleQueuedAccounts(db, { orgId, now, limit: 10_000 })
   }
   return rels.length + stakeholders.length
 }
