@@ -17,6 +17,7 @@ import * as m0014 from './migrations/0014_trust_binary_history.ts'
 import * as m0015 from './migrations/0015_trust_stored_entry.ts'
 import * as m0016 from './migrations/0016_trust_stored_history.ts'
 import * as m0017 from './migrations/0017_trust_account_queue.ts'
+import * as m0018 from './migrations/0018_trust_scores_cleanup_triggers.ts'
 
 // Explicit list rather than a folder scan: the same files run from tsx, tests and any bundler.
 const MIGRATIONS: Record<string, Migration> = {
@@ -37,6 +38,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0015_trust_stored_entry': m0015,
   '0016_trust_stored_history': m0016,
   '0017_trust_account_queue': m0017,
+  '0018_trust_scores_cleanup_triggers': m0018,
 }
 
 // Unordered: migrations written on parallel branches land in any order; each still runs once.

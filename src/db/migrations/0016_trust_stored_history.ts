@@ -57,6 +57,31 @@ export const SCORING_ROWS = scoringRowsFunction(ENTRY)
            WHERE es.org_id = s.org_id AND es.stakeholder_id = s.id AND es.experience_id = ANY(p_changed) AND e.archived_at IS NULL) END
 `)
 
+/**
+ * A statement trigger's function: the `column` of the rows the statement changed (inserted,
+ * deleted, or both sides of an update), per organisation, handed to `forget`.
+ */
+function forgetTrigger(name: string, column: string, forget: string) {
+  const changed = (rows: string) => `FOR r IN SELECT org_id, array_agg(DISTINCT ${column}) AS ids FROM (${rows}) AS t GROUP BY org_id LOOP
+         PERFORM ${forget}(r.org_id, r.ids);
+       END LOOP;`
+  const from = (table: string) => `SELECT org_id, ${column} FROM ${table}`
+  return `CREATE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $$
+   DECLARE
+     r record;
+   BEGIN
+     IF ${PATCHED} THEN RETURN NULL; END IF;
+     IF TG_OP = 'INSERT' THEN
+       ${changed(from('new_rows'))}
+     ELSIF TG_OP = 'DELETE' THEN
+       ${changed(from('old_rows'))}
+     ELSE
+       ${changed(`${from('old_rows')} UNION ALL ${from('new_rows')}`)}
+     END IF;
+     RETURN NULL;
+   END $$`
+}
+
 const TRANSITIONS = { INSERT: 'NEW TABLE AS new_rows', DELETE: 'OLD TABLE AS old_rows', UPDATE: 'OLD TABLE AS old_rows NEW TABLE AS new_rows' }
 const TRIGGERS = [
   ['trust_history_links_inserted', 'experience_stakeholders', 'INSERT', 'tend_trust_links_changed'],
@@ -104,37 +129,8 @@ export const STATEMENTS = [
      IF affected IS NOT NULL THEN PERFORM tend_trust_forget(p_org, affected); END IF;
    END $$`,
 
-  `CREATE FUNCTION tend_trust_links_changed() RETURNS trigger LANGUAGE plpgsql AS $$
-   DECLARE
-     r record;
-   BEGIN
-     IF ${PATCHED} THEN RETURN NULL; END IF;
-     IF TG_OP = 'INSERT' THEN
-       FOR r IN SELECT org_id, array_agg(DISTINCT stakeholder_id) AS s FROM new_rows GROUP BY org_id LOOP PERFORM tend_trust_forget(r.org_id, r.s); END LOOP;
-     ELSIF TG_OP = 'DELETE' THEN
-       FOR r IN SELECT org_id, array_agg(DISTINCT stakeholder_id) AS s FROM old_rows GROUP BY org_id LOOP PERFORM tend_trust_forget(r.org_id, r.s); END LOOP;
-     ELSE
-       FOR r IN SELECT org_id, array_agg(DISTINCT stakeholder_id) AS s FROM (SELECT org_id, stakeholder_id FROM old_rows UNION ALL SELECT org_id, stakeholder_id FROM new_rows) AS t
-           GROUP BY org_id LOOP PERFORM tend_trust_forget(r.org_id, r.s); END LOOP;
-     END IF;
-     RETURN NULL;
-   END $$`,
-
-  `CREATE FUNCTION tend_trust_people_changed() RETURNS trigger LANGUAGE plpgsql AS $$
-   DECLARE
-     r record;
-   BEGIN
-     IF ${PATCHED} THEN RETURN NULL; END IF;
-     IF TG_OP = 'INSERT' THEN
-       FOR r IN SELECT org_id, array_agg(DISTINCT experience_id) AS x FROM new_rows GROUP BY org_id LOOP PERFORM tend_trust_forget_of_experiences(r.org_id, r.x); END LOOP;
-     ELSIF TG_OP = 'DELETE' THEN
-       FOR r IN SELECT org_id, array_agg(DISTINCT experience_id) AS x FROM old_rows GROUP BY org_id LOOP PERFORM tend_trust_forget_of_experiences(r.org_id, r.x); END LOOP;
-     ELSE
-       FOR r IN SELECT org_id, array_agg(DISTINCT experience_id) AS x FROM (SELECT org_id, experience_id FROM old_rows UNION ALL SELECT org_id, experience_id FROM new_rows) AS t
-           GROUP BY org_id LOOP PERFORM tend_trust_forget_of_experiences(r.org_id, r.x); END LOOP;
-     END IF;
-     RETURN NULL;
-   END $$`,
+  forgetTrigger('tend_trust_links_changed', 'stakeholder_id', 'tend_trust_forget'),
+  forgetTrigger('tend_trust_people_changed', 'experience_id', 'tend_trust_forget_of_experiences'),
 
   // Only a change of entry (time, valence, words) or of archiving changes a history.
   `CREATE FUNCTION tend_trust_experiences_changed() RETURNS trigger LANGUAGE plpgsql AS $$

@@ -229,6 +229,25 @@ describe('trust: the full recompute and the refresh after each write', () => {
     assert.equal(await stored(), await adaScore())
   })
 
+  test('a score goes with its relationship or stakeholder (migration 0018)', async () => {
+    const { app, db } = env
+    const org = await makeOrg(db)
+    const ada = await post(app, org.rep, '/api/v1/stakeholders', { name: 'Ada' })
+    const bob = await post(app, org.rep, '/api/v1/stakeholders', { name: 'Bob' })
+    const ofAda = await post(app, org.rep, '/api/v1/relationships', { stakeholderId: ada.id, cadenceDays: 30, importance: 3 })
+    const ofBob = await post(app, org.rep, '/api/v1/relationships', { stakeholderId: bob.id, cadenceDays: 30, importance: 3 })
+    const scores = async () => ({
+      relationships: (await db.selectFrom('relationship_scores').select('relationship_id').where('org_id', '=', org.id).orderBy('relationship_id').execute()).map((r) => r.relationship_id),
+      stakeholders: (await db.selectFrom('stakeholder_scores').select('stakeholder_id').where('org_id', '=', org.id).orderBy('stakeholder_id').execute()).map((r) => r.stakeholder_id),
+    })
+    assert.deepEqual(await scores(), { relationships: [ofAda.id, ofBob.id].sort(), stakeholders: [ada.id, bob.id].sort() })
+    await sql`DELETE FROM relationships WHERE org_id = ${org.id} AND id = ${ofAda.id}`.execute(db)
+    await sql`DELETE FROM stakeholders WHERE org_id = ${org.id} AND id = ${ada.id}`.execute(db)
+    assert.deepEqual(await scores(), { relationships: [ofBob.id], stakeholders: [bob.id] })
+    await sql`DELETE FROM organisations WHERE id = ${org.id}`.execute(db)
+    assert.deepEqual(await scores(), { relationships: [], stakeholders: [] })
+  })
+
   test('the histories are read page by page, every stakeholder with experiences once', async (t) => {
     t.mock.timers.enable({ apis: ['Date'], now: NOW })
     const { app, db } = env
