@@ -15,7 +15,7 @@ import { storeMissingHistories } from '../src/domain/trust/queries.ts'
 import { getRelationshipTrust } from '../src/domain/trust/service.ts'
 import { FLOOR_PLANS, floorQuery, seedTrustOrganisation, trustCounts, USERS } from './trust-seed.ts'
 
-// npm run bench:trust -- [--db=postgres|pglite|both] [--scale=1] [--writes=1000] [--reads=200]
+// npm run bench:trust -- [--db=postgres|pglite|both] [--scale=1] [--writes=1000] [--reads=1000]
 //
 // At scale 1: 100,000 relationships (one per stakeholder, 20 users, 2,000 accounts) and
 // 2,000,000 experiences (20 per relationship over two years, each shared by the relationship's
@@ -43,7 +43,7 @@ const { values: args } = parseArgs({
     db: { type: 'string', default: 'both' },
     scale: { type: 'string', default: '1' },
     writes: { type: 'string', default: '1000' },
-    reads: { type: 'string', default: '200' },
+    reads: { type: 'string', default: '1000' },
   },
 })
 const dialects = (args.db === 'both' ? ['postgres', 'pglite'] : [args.db]) as ('postgres' | 'pglite')[]
@@ -55,7 +55,7 @@ const WARM_UP = 20
 /** Rounds of floor and recompute. */
 const ROUNDS = 3
 if (!(scale > 0) || dialects.some((d) => d !== 'postgres' && d !== 'pglite')) {
-  console.error('usage: npm run bench:trust -- [--db=postgres|pglite|both] [--scale=1] [--writes=1000] [--reads=200]')
+  console.error('usage: npm run bench:trust -- [--db=postgres|pglite|both] [--scale=1] [--writes=1000] [--reads=1000]')
   process.exit(2)
 }
 
