@@ -135,7 +135,8 @@ async function checkSameAnswers(scenario: Scenario) {
 }
 
 function startServer(options: ServerOptions): { child: ChildProcess; ready: Promise<ServerReady> } {
-  const child = fork(new URL('./server.ts', import.meta.url), [JSON.stringify(options)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+  // The server runs with the V8 flags `tend` runs with (bin/tend.js, decision 0016).
+  const child = fork(new URL('./server.ts', import.meta.url), [JSON.stringify(options)], { execArgv: ['--max-semi-space-size=64', '--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
   const ready = new Promise<ServerReady>((resolve, reject) => {
     child.once('message', (m) => resolve(m as ServerReady))
     child.once('exit', (code) => reject(new Error(`bench server exited with code ${code} before it was ready`)))

@@ -143,9 +143,9 @@ async function run(dialect: 'postgres' | 'pglite'): Promise<Figures> {
       log(`recompute ${round + 1}: ${result.relationships} relationships, ${result.stakeholders} stakeholders, ${result.accounts} accounts in ${(recomputeMs / 1000).toFixed(1)} s = ${(recomputeMs / floorMs).toFixed(1)}× this round's floor (${round === 0 ? 'every score row new' : 'every score row updated'}); load average ${loadNow()}`)
     }
 
-    // The latencies below are those of a server in its steady state: the two recomputes just
-    // rewrote 200,000 score rows, whose dead versions autovacuum would otherwise clean up (and a
-    // checkpoint write out) in the middle of the measured writes. Then a few unmeasured writes
+    // The latencies below are those of a server in its steady state: the recomputes just
+    // rewrote 200,000 score rows each, whose dead versions autovacuum would otherwise clean up
+    // (and a checkpoint write out) in the middle of the measured writes. Then a few unmeasured writes
     // warm up JavaScript's compiled code and the database's cached plans.
     await sql`VACUUM ANALYZE relationship_scores, stakeholder_scores, account_scores`.execute(handle.db)
     await sql`CHECKPOINT`.execute(handle.db)
